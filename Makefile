@@ -1,0 +1,45 @@
+# Mandate — the two commands of the README are `make run` and `make test`.
+# Both install missing Debian packages first (as root; otherwise they print the command).
+
+BUILD_DEPS := libsqlite3-dev libcurl4-openssl-dev libssl-dev pkg-config
+TEST_DEPS := sqlite3 python3 python3-venv
+BENCH_DEPS := wrk
+SWIFT_FLAGS ?=
+
+.PHONY: run test deps test-deps build lint bench fuzz clean
+
+## run: build and start Mandate with demo data on the embedded SQLite default.
+run: deps
+	swift build $(SWIFT_FLAGS) --product mandate
+	"$$(swift build $(SWIFT_FLAGS) --show-bin-path)/mandate" serve --demo
+
+## test: the whole suite (what CI runs): lint, build, every test target.
+test: deps test-deps lint
+	swift build $(SWIFT_FLAGS) --build-tests
+	swift test $(SWIFT_FLAGS) --skip-build
+
+deps:
+	@scripts/ensure-deps.sh $(BUILD_DEPS)
+
+test-deps:
+	@scripts/ensure-deps.sh $(TEST_DEPS)
+
+build: deps
+	swift build $(SWIFT_FLAGS)
+
+## lint: the tree must be clean under swift-format.
+lint:
+	swift format lint --strict -r Package.swift Sources Tests Jobs Benchmarks Fuzz
+
+## bench: every benchmark of the README (release build, wrk for HTTP load).
+bench: deps
+	@scripts/ensure-deps.sh $(BENCH_DEPS)
+	swift build -c release --product mandate --product mandate-bench
+	scripts/bench.sh
+
+## fuzz: the HTTP request parser under libFuzzer (FUZZ_SECONDS, default 30).
+fuzz:
+	Fuzz/fuzz-http-parser.sh $${FUZZ_SECONDS:-30}
+
+clean:
+	rm -rf .build .build-fuzz

@@ -1,0 +1,72 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// Every target: Swift 6 language mode (strict concurrency) and the habits of STYLE.md.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Mandate",
+    products: [
+        .executable(name: "mandate", targets: ["mandate"])
+    ],
+    targets: [
+        // C libraries from Debian, wrapped as system-library targets (module.modulemap + shim.h).
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+        .systemLibrary(
+            name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // Infrastructure: knows nothing about tenants or MFA.
+        .target(name: "Lifecycle", swiftSettings: swiftSettings),
+        .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
+        .target(name: "Crypto", dependencies: ["CLibCrypto"], swiftSettings: swiftSettings),
+        .target(name: "HTTPClient", dependencies: ["CCurl"], swiftSettings: swiftSettings),
+        .target(name: "HTTPServer", dependencies: ["CLinux", "Lifecycle"], swiftSettings: swiftSettings),
+        .target(name: "HTMLTemplates", swiftSettings: swiftSettings),
+
+        // The business, the job workers, the web layer and the composition root.
+        .target(
+            name: "MandateCore", dependencies: ["SQLite", "Crypto", "Lifecycle"], swiftSettings: swiftSettings),
+        .target(
+            name: "MandateJobs", dependencies: ["MandateCore", "HTTPClient", "SQLite", "Crypto", "Lifecycle"],
+            path: "Jobs", swiftSettings: swiftSettings),
+        .target(
+            name: "MandateWeb",
+            dependencies: ["MandateCore", "HTTPServer", "HTMLTemplates", "Crypto", "SQLite", "Lifecycle"],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "MandateApp",
+            dependencies: [
+                "MandateCore", "MandateJobs", "MandateWeb", "HTTPServer", "HTTPClient", "HTMLTemplates", "SQLite",
+                "Lifecycle",
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(name: "mandate", dependencies: ["MandateApp", "Lifecycle"], swiftSettings: swiftSettings),
+
+        // Benchmarks: `swift run -c release mandate-bench <name>` (see README).
+        .executableTarget(
+            name: "mandate-bench",
+            dependencies: ["MandateApp", "HTTPServer", "SQLite", "Lifecycle"],
+            path: "Benchmarks/mandate-bench", swiftSettings: swiftSettings),
+
+        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"], swiftSettings: swiftSettings),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Lifecycle"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTMLTemplatesTests", dependencies: ["HTMLTemplates"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MandateAppTests",
+            dependencies: ["MandateApp", "MandateCore", "MandateWeb", "HTTPServer", "SQLite", "Lifecycle"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "EndToEndTests", dependencies: ["Lifecycle"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,110 @@
+import Foundation
+
+/// Applies ``Migration``s in order, recording each in
+/// `schema_migrations(id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)` (`applied_at` in
+/// milliseconds since 1970-01-01 UTC).
+///
+/// Each migration and its record commit together in one `BEGIN IMMEDIATE` transaction, so a
+/// failing migration leaves nothing behind; the run stops there with a ``SQLiteError`` of reason
+/// ``SQLiteError/Reason/migration`` naming it. Two processes migrating the same file at once are
+/// safe: the write lock serializes them and each migration is re-checked inside its transaction.
+///
+/// A database that records a migration this binary does not know (it was migrated by a newer
+/// version) is refused, as are duplicate ids in the list.
+public struct Migrator: Sendable {
+    /// The migrations, in the order they are applied.
+    public let migrations: [Migration]
+
+    /// Creates a migrator for `migrations`, applied in array order. Duplicate ids are reported when
+    /// the migrator is used.
+    public init(_ migrations: [Migration]) {
+        self.migrations = migrations
+    }
+
+    /// Applies the pending migrations on the writer connection; returns the ids applied now.
+    public func migrate(_ database: Database) async throws -> [String] {
+        try await database.writeWithoutTransaction { connection in try self.migrate(connection) }
+    }
+
+    /// ``migrate(_:)-(Database)`` for command-line tools: blocks the calling thread.
+    public func migrateBlocking(_ database: Database) throws -> [String] {
+        try database.writeWithoutTransactionBlocking { connection in try self.migrate(connection) }
+    }
+
+    /// The ids recorded as applied, in the order they were applied.
+    public func appliedIDs(_ database: Database) async throws -> [String] {
+        try await database.read { connection in try self.appliedIDs(connection) }
+    }
+
+    /// The ids of this migrator's migrations not yet applied, in application order. Throws the
+    /// same validation errors as ``migrate(_:)-(Database)``.
+    public func pendingIDs(_ database: Database) async throws -> [String] {
+        try await database.read { connection in try self.pendingIDs(connection) }
+    }
+
+    /// Applies the pending migrations on `connection`, which must be writable and outside any
+    /// transaction; returns the ids applied now.
+    public func migrate(_ connection: Connection) throws(SQLiteError) -> [String] {
+        guard !connection.isInTransaction else {
+            throw .misuse("migrations manage their own transactions; call migrate outside a transaction")
+        }
+        try connection.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)")
+        var appliedNow: [String] = []
+        for migration in try pendingMigrations(connection) {
+            do {
+                let applied = try connection.transaction(.immediate) { () throws -> Bool in
+                    // Another process may have applied it since the list was read.
+                    guard try connection.queryOne("SELECT 1 FROM schema_migrations WHERE id = ?", migration.id) == nil
+                    else { return false }
+                    try migration.apply(connection)
+                    try connection.run(
+                        "INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)", migration.id, Date())
+                    return true
+                }
+                if applied {
+                    appliedNow.append(migration.id)
+                }
+            } catch {
+                throw .migration(
+                    "migration '\(migration.id)' failed and was rolled back; later migrations were not run",
+                    underlying: error)
+            }
+        }
+        return appliedNow
+    }
+
+    /// The ids recorded as applied on `connection`, in the order they were applied.
+    public func appliedIDs(_ connection: Connection) throws(SQLiteError) -> [String] {
+        let table = try connection.queryOne(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+        guard table != nil else { return [] }
+        var ids: [String] = []
+        for row in try connection.query("SELECT id FROM schema_migrations ORDER BY applied_at, rowid") {
+            ids.append(try row.decode(0, as: String.self))
+        }
+        return ids
+    }
+
+    /// The ids not yet applied on `connection`, after validating the list against the database.
+    public func pendingIDs(_ connection: Connection) throws(SQLiteError) -> [String] {
+        try pendingMigrations(connection).map(\.id)
+    }
+
+    /// Validates ids (no duplicates, nothing unknown applied) and returns the pending migrations.
+    private func pendingMigrations(_ connection: Connection) throws(SQLiteError) -> [Migration] {
+        var known = Set<String>()
+        for migration in migrations where !known.insert(migration.id).inserted {
+            throw .migration("duplicate migration id '\(migration.id)'")
+        }
+        let applied = try appliedIDs(connection)
+        let unknown = applied.filter { !known.contains($0) }
+        guard unknown.isEmpty else {
+            throw .migration(
+                "the database at '\(connection.path)' has applied migration(s) this program does not know: "
+                    + "\(unknown.joined(separator: ", ")); it was probably migrated by a newer version")
+        }
+        let appliedSet = Set(applied)
+        return migrations.filter { !appliedSet.contains($0.id) }
+    }
+}
