@@ -13,10 +13,11 @@ run: deps
 	swift build $(SWIFT_FLAGS) --product mandate
 	"$$(swift build $(SWIFT_FLAGS) --show-bin-path)/mandate" serve --demo
 
-## test: the whole suite (what CI runs): lint, build, every test target.
+## test: the whole suite (what CI runs): lint, build, every test target, 30 s of parser fuzzing.
 test: deps test-deps lint
 	swift build $(SWIFT_FLAGS) --build-tests
 	swift test $(SWIFT_FLAGS) --skip-build
+	Fuzz/fuzz-http-parser.sh 30
 
 deps:
 	@scripts/ensure-deps.sh $(BUILD_DEPS)

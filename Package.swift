@@ -25,7 +25,7 @@ let package = Package(
             name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Infrastructure: knows nothing about tenants or MFA.
-        .target(name: "Lifecycle", swiftSettings: swiftSettings),
+        .target(name: "Lifecycle", dependencies: ["CLinux"], swiftSettings: swiftSettings),
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
         .target(name: "Crypto", dependencies: ["CLibCrypto"], swiftSettings: swiftSettings),
         .target(name: "HTTPClient", dependencies: ["CCurl"], swiftSettings: swiftSettings),
@@ -34,7 +34,8 @@ let package = Package(
 
         // The business, the job workers, the web layer and the composition root.
         .target(
-            name: "MandateCore", dependencies: ["SQLite", "Crypto", "Lifecycle"], swiftSettings: swiftSettings),
+            name: "MandateCore", dependencies: ["SQLite", "Crypto", "Lifecycle", "HTMLTemplates"],
+            swiftSettings: swiftSettings),
         .target(
             name: "MandateJobs", dependencies: ["MandateCore", "HTTPClient", "SQLite", "Crypto", "Lifecycle"],
             path: "Jobs", swiftSettings: swiftSettings),
@@ -46,7 +47,7 @@ let package = Package(
             name: "MandateApp",
             dependencies: [
                 "MandateCore", "MandateJobs", "MandateWeb", "HTTPServer", "HTTPClient", "HTMLTemplates", "SQLite",
-                "Lifecycle",
+                "Lifecycle", "Crypto",
             ],
             swiftSettings: swiftSettings),
         .executableTarget(name: "mandate", dependencies: ["MandateApp", "Lifecycle"], swiftSettings: swiftSettings),
@@ -54,7 +55,7 @@ let package = Package(
         // Benchmarks: `swift run -c release mandate-bench <name>` (see README).
         .executableTarget(
             name: "mandate-bench",
-            dependencies: ["MandateApp", "HTTPServer", "SQLite", "Lifecycle"],
+            dependencies: [],
             path: "Benchmarks/mandate-bench", swiftSettings: swiftSettings),
 
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"], swiftSettings: swiftSettings),

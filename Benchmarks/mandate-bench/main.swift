@@ -1,11 +1,21 @@
 import Foundation
-import HTTPServer
-import Lifecycle
 
-let loops = Int(ProcessInfo.processInfo.environment["LOOPS"] ?? "") ?? HTTPServerConfiguration.coreCount
-let router = Router<BasicRequestContext>()
-router.get("/healthz") { _, _ in .text("ok\n") }
-let server = HTTPServer(
-    configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 8099, eventLoopCount: loops),
-    responder: router.makeResponder(), logger: Logger(label: "http"))
-try await ServiceGroup(services: [server], logger: Logger(label: "main")).run()
+// mandate-bench — the project's benchmarks, run against the release `mandate` binary.
+// See README.md ("Benchmarks") for the commands and the figures measured on this machine.
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let benchmarks: [String: ([String]) async throws -> Void] = [
+    "http": HTTPBenchmark.run,
+    "idle-connections": IdleConnectionsBenchmark.run,
+]
+
+guard let name = arguments.first, let benchmark = benchmarks[name] else {
+    print("USAGE: mandate-bench <\(benchmarks.keys.sorted().joined(separator: "|"))> [options]")
+    exit(64)
+}
+do {
+    try await benchmark(Array(arguments.dropFirst()))
+} catch {
+    FileHandle.standardError.write(Data("mandate-bench: \(error)\n".utf8))
+    exit(1)
+}

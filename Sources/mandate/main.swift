@@ -1,1 +1,6 @@
-print("mandate")
+import Foundation
+import MandateApp
+
+let code = await MandateCommand.main(
+    arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+exit(code.rawValue)

@@ -54,6 +54,13 @@ public final class HTTPServer: Service {
         }
         let (group, listener, port) = started
         let shared = self.shared
+        let descriptors = FileDescriptorLimit.raiseToHardLimit()
+        // Keep descriptors for the database, log files and outbound webhooks.
+        if configuration.maximumConnections > descriptors - 128 {
+            shared.logger.warning(
+                "the open-file limit caps connections below the configured maximum",
+                ["openFileLimit": .int(descriptors), "maximumConnections": .int(configuration.maximumConnections)])
+        }
         for loop in group.loops {
             Task(executorPreference: loop) {
                 loop.startAccepting(listener: listener) { fd, peer in

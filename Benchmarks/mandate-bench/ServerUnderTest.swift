@@ -1,0 +1,86 @@
+import Foundation
+import Glibc
+
+/// A release `mandate serve` child process on a fresh database.
+final class ServerUnderTest {
+    let process: Process
+    let port: Int
+    let directory: URL
+    private let output: Pipe
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The `mandate` binary next to this benchmark binary (both built with `-c release`).
+    static var binary: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mandate")
+    }
+
+    init(extraArguments: [String] = [], environment: [String: String] = [:]) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mandate-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        process = Process()
+        process.executableURL = Self.binary
+        process.arguments =
+            [
+                "serve", "--port", "0", "--db", directory.appendingPathComponent("bench.sqlite").path, "--log-level",
+                "info",
+            ]
+            + extraArguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        output = Pipe()
+        process.standardError = output
+        try process.run()
+        var collected = ""
+        let deadline = Date().addingTimeInterval(60)
+        var found: Int?
+        while found == nil, Date() < deadline, process.isRunning {
+            let data = output.fileHandleForReading.availableData
+            collected += String(decoding: data, as: UTF8.self)
+            if let range = collected.range(of: "\"msg\":\"listening\"") {
+                let line = collected[range.lowerBound...].prefix { $0 != "\n" }
+                if let portRange = line.range(of: "\"port\":") {
+                    found = Int(line[portRange.upperBound...].prefix { $0.isNumber })
+                }
+            }
+        }
+        guard let found else { throw Failure(description: "the server did not start:\n\(collected)") }
+        port = found
+        // Keep draining stderr so the server never blocks on a full pipe.
+        output.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
+    }
+
+    /// Resident memory of the server in bytes (VmRSS).
+    var residentBytes: Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
+        else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            let kilobytes = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
+            return kilobytes * 1024
+        }
+        return 0
+    }
+
+    func stop() {
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+/// Machine facts printed with every result.
+enum MachineInfo {
+    static var summary: String {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let memory = Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824
+        var model = "unknown CPU"
+        if let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+            let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("model name") })
+        {
+            model =
+                line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? model
+        }
+        return "\(cores) cores (\(model)), \(String(format: "%.0f", memory)) GiB"
+    }
+}

@@ -1,0 +1,126 @@
+public import Crypto
+import Foundation
+public import HTTPServer
+public import Lifecycle
+public import MandateCore
+public import MandateWeb
+public import SQLite
+
+/// The composition root: opens the database, applies migrations and wires the services.
+public final class Application: Sendable {
+    public let configuration: AppConfiguration
+    public let database: Database
+    public let logger: Logger
+    public let metrics: MetricsRegistry
+    public let clock: any WallClock
+    public let environment: CoreEnvironment
+
+    private init(
+        configuration: AppConfiguration, database: Database, logger: Logger, metrics: MetricsRegistry,
+        clock: any WallClock, environment: CoreEnvironment
+    ) {
+        self.configuration = configuration
+        self.database = database
+        self.logger = logger
+        self.metrics = metrics
+        self.clock = clock
+        self.environment = environment
+    }
+
+    /// Opens (creating if needed) and migrates the database.
+    public static func open(
+        _ configuration: AppConfiguration, clock: any WallClock = SystemClock(),
+        logSink: any LogSink = StandardErrorLogSink.shared, passwordParameters: ScryptParameters = .owasp
+    ) async throws(CommandLineError) -> Application {
+        let logger = Logger(label: "mandate", level: configuration.logLevel, sink: logSink, clock: clock)
+        let resources = try Resources.load(configuration)
+        let database = try openDatabase(configuration)
+        do {
+            let applied = try await Schema.migrator.migrate(database)
+            if !applied.isEmpty {
+                logger.info("migrations applied", ["migrations": .string(applied.joined(separator: ","))])
+            }
+        } catch {
+            database.close()
+            throw CommandLineError(
+                .cannotCreate, "cannot migrate the database at \(configuration.databasePath): \(error)",
+                hint: "Is it a Mandate database written by this or an older version?")
+        }
+        let metrics = MetricsRegistry()
+        ProcessMetrics.register(in: metrics, startTime: Date().timeIntervalSince1970)
+        let hasher = PasswordHasher(parameters: passwordParameters, threads: configuration.passwordHashThreads)
+        let environment = CoreEnvironment(
+            database: database, clock: clock, catalog: resources.catalog, hasher: hasher,
+            blocklist: resources.blocklist, logger: logger.labelled("core"),
+            publicBaseURL: configuration.effectivePublicURL, templates: resources.templates)
+        return Application(
+            configuration: configuration, database: database, logger: logger, metrics: metrics, clock: clock,
+            environment: environment)
+    }
+
+    /// Opens the database file, creating the default folder; explicit paths must already have theirs.
+    static func openDatabase(_ configuration: AppConfiguration) throws(CommandLineError) -> Database {
+        let path = configuration.databasePath
+        if path == AppConfiguration.defaultDatabasePath {
+            try? FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        }
+        do {
+            return try Database(path: path, readerCount: configuration.databaseReaders)
+        } catch {
+            throw CommandLineError(
+                .cannotCreate, error.message,
+                hint: "Check that the folder exists and is writable, or choose another file with --db or MANDATE_DB.")
+        }
+    }
+
+    /// Stops the hashing threads and closes the database.
+    public func close() {
+        environment.hasher.shutdown()
+        database.close()
+    }
+
+    /// The HTTP routes of the whole service.
+    public func makeResponder() -> RouterResponder<MandateContext> {
+        let router = Router<MandateContext>()
+        router.add(middleware: MetricsMiddleware(registry: metrics))
+        router.add(middleware: SecurityHeadersMiddleware())
+        OperationsRoutes(database: database, metrics: metrics).register(on: router)
+        APIRoutes(services: APIServices(environment: environment)).register(on: router)
+        return router.makeResponder(logger: logger.labelled("http"))
+    }
+
+    /// The HTTP server, not yet started.
+    public func makeHTTPServer() -> HTTPServer {
+        let server = HTTPServerConfiguration(
+            host: configuration.host, port: configuration.port, eventLoopCount: configuration.eventLoops,
+            trustedProxies: configuration.trustedProxies)
+        return HTTPServer(configuration: server, responder: makeResponder(), logger: logger.labelled("http"))
+    }
+
+    /// Serves until SIGTERM or SIGINT, then drains and closes the database.
+    public func serve() async throws(CommandLineError) {
+        let server = makeHTTPServer()
+        do {
+            try server.start()
+        } catch {
+            close()
+            switch error.reason {
+            case .addressInUse:
+                throw CommandLineError(
+                    .unavailable, error.message, hint: "Stop the other process or choose another port with --port.")
+            case .permissionDenied:
+                throw CommandLineError(.unavailable, error.message, hint: "Ports below 1024 need privileges.")
+            default:
+                throw CommandLineError(.configuration, error.message)
+            }
+        }
+        do {
+            try await ServiceGroup(services: [server], logger: logger.labelled("lifecycle")).run()
+        } catch {
+            close()
+            throw CommandLineError(.software, "a service failed: \(error)")
+        }
+        close()
+    }
+}

@@ -1,0 +1,90 @@
+public import Foundation
+public import Lifecycle
+
+/// Settings for `mandate serve` and `mandate worker`, from flags, `MANDATE_*` variables and defaults.
+public struct AppConfiguration: Sendable {
+    /// The database path used when none is given; its folder is created on demand.
+    public static let defaultDatabasePath = "var/mandate.sqlite"
+
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var databasePath = AppConfiguration.defaultDatabasePath
+    /// Seeds demo data into an empty database and turns dev mode on.
+    public var demo = false
+    /// Development conveniences (the dev outbox); never on in production.
+    public var dev = false
+    public var logLevel: Logger.Level = .info
+    public var eventLoops = AppConfiguration.defaultEventLoops
+    public var databaseReaders = 4
+    public var trustedProxies: [String] = []
+    /// The folder holding `Fixtures/` and `Templates/` (the repository root by default).
+    public var resourcesDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    /// The address people use to reach this service, for links in emails.
+    public var publicURL: String?
+    /// Threads hashing passwords at once (each needs 128 MiB at the OWASP parameters).
+    public var passwordHashThreads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    public init() {}
+
+    /// One event loop per two cores (at least one): the loops only move bytes, while SQLite reads,
+    /// password hashing and webhook deliveries run on their own threads and need the other cores.
+    public static var defaultEventLoops: Int {
+        max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
+    }
+
+    /// The options `serve` and `worker` accept.
+    public static let options: [OptionSpec] = [
+        OptionSpec("host", default: "127.0.0.1", help: "Address to listen on (0.0.0.0 for every interface)."),
+        OptionSpec("port", kind: .integer(0...65535), default: "8080", help: "TCP port to listen on."),
+        OptionSpec("db", default: defaultDatabasePath, help: "SQLite database file (created if missing)."),
+        OptionSpec("demo", kind: .flag, help: "Seed demo tenants into an empty database and enable dev mode."),
+        OptionSpec("dev", kind: .flag, help: "Development mode: dev outbox for SMS and email."),
+        OptionSpec(
+            "log-level", default: "info", help: "trace, debug, info, notice, warning, error or critical."),
+        OptionSpec(
+            "event-loops", kind: .integer(1...256), default: String(defaultEventLoops),
+            help: "HTTP event loop threads."),
+        OptionSpec("db-readers", kind: .integer(1...64), default: "4", help: "SQLite reader connections (threads)."),
+        OptionSpec("trusted-proxies", help: "Comma-separated proxy addresses whose X-Forwarded-* headers are trusted."),
+        OptionSpec("resources", help: "Folder holding Fixtures/ and Templates/ (default: the current directory)."),
+        OptionSpec("public-url", help: "Public address for links in emails (default: http://HOST:PORT)."),
+        OptionSpec(
+            "password-hash-threads", kind: .integer(1...64),
+            default: String(max(1, ProcessInfo.processInfo.activeProcessorCount)),
+            help: "Passwords hashed at once (128 MiB each)."),
+    ]
+
+    /// Reads the options of `serve`/`worker`.
+    public init(options: ParsedOptions) throws(CommandLineError) {
+        host = options.string("host") ?? host
+        port = options.integer("port") ?? port
+        databasePath = options.string("db") ?? databasePath
+        demo = options.flag("demo")
+        dev = options.flag("dev") || demo
+        if let name = options.string("log-level") {
+            guard let level = Logger.Level(name: name) else {
+                throw CommandLineError(
+                    .usage, "--log-level must be one of trace, debug, info, notice, warning, error, critical")
+            }
+            logLevel = level
+        }
+        eventLoops = options.integer("event-loops") ?? eventLoops
+        databaseReaders = options.integer("db-readers") ?? databaseReaders
+        trustedProxies = options.list("trusted-proxies")
+        if let resources = options.string("resources") {
+            resourcesDirectory = URL(fileURLWithPath: resources, isDirectory: true)
+        }
+        publicURL = options.string("public-url")
+        passwordHashThreads = options.integer("password-hash-threads") ?? passwordHashThreads
+    }
+
+    /// The base of links in emails.
+    public var effectivePublicURL: String {
+        if let publicURL { return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL }
+        let shownHost = host == "0.0.0.0" || host == "::" ? "localhost" : host
+        return "http://\(shownHost):\(port)"
+    }
+
+    var fixturesDirectory: URL { resourcesDirectory.appendingPathComponent("Fixtures", isDirectory: true) }
+    var templatesDirectory: URL { resourcesDirectory.appendingPathComponent("Templates", isDirectory: true) }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Lifecycle
+import SQLite
+
+/// Setting passwords: accepting an invitation, and changing one's own password.
+public struct CredentialService: Sendable {
+    /// The one answer for an unknown, used, revoked or expired invitation link.
+    public static let invalidInvitationMessage =
+        "This invitation link is invalid, already used or expired. Ask an administrator to send a new one."
+
+    private let environment: CoreEnvironment
+
+    public init(environment: CoreEnvironment) {
+        self.environment = environment
+    }
+
+    /// Activates an invited user with their chosen password and signs them in.
+    public func acceptInvitation(
+        token: String, password: String, name: String?, kind: SessionKind, origin: RequestOrigin
+    ) async throws(CoreError) -> SignInService.SignedIn {
+        let hash = SecretToken.hash(token)
+        let now = environment.clock.now()
+        let cleanName = try name.map { name throws(CoreError) -> String in try UserService.validateName(name) }
+        let found = try await environment.read { connection -> (Invitation, User, Tenant)? in
+            guard let invitation = try InvitationStore.find(tokenHash: hash, on: connection),
+                let user = try UserStore.find(id: invitation.userID, tenantID: invitation.tenantID, on: connection),
+                let tenant = try TenantStore.find(id: invitation.tenantID, on: connection)
+            else { return nil }
+            return (invitation, user, tenant)
+        }
+        guard let (invitation, user, tenant) = found, invitation.isUsable(at: now), user.status == .invited else {
+            throw CoreError.invalid("token", Self.invalidInvitationMessage)
+        }
+        let policy = PasswordPolicy(minimumLength: tenant.settings.passwordMinLength, blocklist: environment.blocklist)
+        let normalized = try policy.validate(
+            password, email: user.email, tenantName: tenant.name, tenantSlug: tenant.slug)
+        let passwordHash = try await environment.hasher.hash(normalized)
+        let sessionToken = SecretToken.make(prefix: SecretToken.sessionPrefix)
+        let session = Session(
+            id: Identifier.make("ses"), tenantID: tenant.id, userID: user.id, kind: kind, scope: .full,
+            csrfToken: SecretToken.make(prefix: "").value, createdAt: now, lastSeenAt: now,
+            expiresAt: now.addingTimeInterval(Double(tenant.settings.sessionAbsoluteHours) * 3600),
+            authenticatedAt: now, ipAddress: origin.ipAddress, userAgent: origin.userAgent)
+        let activated = try await environment.write { connection -> User in
+            // Single use: re-read inside the transaction so two parallel accepts cannot both win.
+            guard let current = try InvitationStore.find(tokenHash: hash, on: connection), current.isUsable(at: now),
+                var user = try UserStore.find(id: current.userID, tenantID: tenant.id, on: connection),
+                user.status == .invited
+            else { throw CoreError.invalid("token", Self.invalidInvitationMessage) }
+            try InvitationStore.markAccepted(id: current.id, at: now, on: connection)
+            user.passwordHash = passwordHash
+            user.passwordChangedAt = now
+            user.status = .active
+            user.activatedAt = now
+            user.lastSignInAt = now
+            if let cleanName, !cleanName.isEmpty { user.name = cleanName }
+            user.updatedAt = now
+            try UserStore.update(user, on: connection)
+            try SessionStore.insert(session, tokenHash: sessionToken.hash, on: connection)
+            let actor = AuditActor(kind: .user, id: user.id, label: user.email, ipAddress: origin.ipAddress)
+            try AuditLog.record(
+                AuditEvent(
+                    tenantID: tenant.id, occurredAt: now, actor: actor, action: "user.activated", targetType: "user",
+                    targetID: user.id, targetLabel: user.email, details: ["invitationId": .string(current.id)]),
+                on: connection)
+            try AuditLog.record(
+                AuditEvent(
+                    tenantID: tenant.id, occurredAt: now, actor: actor, action: "auth.login.succeeded",
+                    targetType: "user", targetID: user.id, targetLabel: user.email,
+                    details: ["sessionKind": .string(kind.rawValue), "via": "invitation"]),
+                on: connection)
+            return user
+        }
+        return SignInService.SignedIn(token: sessionToken, session: session, user: activated, tenant: tenant)
+    }
+
+    /// Changes the caller's own password: needs the current one (a wrong one counts as a failed
+    /// sign-in) and ends every other session of the user (SECURITY.md "Passwords").
+    public func changePassword(_ principal: Principal, current: String, new: String, origin: RequestOrigin)
+        async throws(CoreError)
+    {
+        guard let user = principal.user, let session = principal.session else {
+            throw CoreError.forbidden("Only a signed-in user can change their password.")
+        }
+        let tenant = principal.tenant
+        let now = environment.clock.now()
+        let currentBytes = try PasswordPolicy.normalize(current)
+        guard try await environment.hasher.verify(currentBytes, against: user.passwordHash) else {
+            let policy = tenant.settings.lockoutPolicy
+            _ = try? await environment.write { connection in
+                let failures = try UserStore.recordFailure(userID: user.id, policy: policy, now: now, on: connection)
+                try AuditLog.record(
+                    AuditEvent(
+                        tenantID: tenant.id, occurredAt: now, actor: principal.auditActor(ipAddress: origin.ipAddress),
+                        action: "user.password.change_failed", targetType: "user", targetID: user.id,
+                        targetLabel: user.email, outcome: .failure,
+                        details: ["reason": "wrong_current_password", "failedAttempts": .int(failures)]),
+                    on: connection)
+            }
+            throw CoreError.invalid("currentPassword", "The current password is not correct.")
+        }
+        let policy = PasswordPolicy(minimumLength: tenant.settings.passwordMinLength, blocklist: environment.blocklist)
+        let normalized = try policy.validate(new, email: user.email, tenantName: tenant.name, tenantSlug: tenant.slug)
+        let passwordHash = try await environment.hasher.hash(normalized)
+        try await environment.write { connection in
+            guard var stored = try UserStore.find(id: user.id, tenantID: tenant.id, on: connection) else {
+                throw CoreError.notFound("The user")
+            }
+            stored.passwordHash = passwordHash
+            stored.passwordChangedAt = now
+            stored.failedAttempts = 0
+            stored.lockedUntil = nil
+            stored.updatedAt = now
+            try UserStore.update(stored, on: connection)
+            let ended = try SessionStore.deleteAll(userID: user.id, keeping: session.id, on: connection)
+            try AuditLog.record(
+                AuditEvent(
+                    tenantID: tenant.id, occurredAt: now, actor: principal.auditActor(ipAddress: origin.ipAddress),
+                    action: "user.password.changed", targetType: "user", targetID: user.id, targetLabel: user.email,
+                    details: ["otherSessionsEnded": .int(ended)]),
+                on: connection)
+        }
+    }
+
+    /// Ends the caller's session (sign-out deletes it server-side).
+    public func signOut(_ principal: Principal, origin: RequestOrigin) async throws(CoreError) {
+        guard let session = principal.session else { return }
+        let now = environment.clock.now()
+        try await environment.write { connection in
+            try SessionStore.delete(id: session.id, on: connection)
+            try AuditLog.record(
+                AuditEvent(
+                    tenantID: session.tenantID, occurredAt: now,
+                    actor: principal.auditActor(ipAddress: origin.ipAddress), action: "auth.logout",
+                    targetType: "user", targetID: session.userID, targetLabel: principal.user?.email),
+                on: connection)
+        }
+    }
+}

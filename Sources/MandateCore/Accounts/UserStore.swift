@@ -1,0 +1,122 @@
+import Foundation
+import SQLite
+
+/// SQL for users. Every query is scoped by tenant.
+enum UserStore {
+    static let columns = """
+        id, tenant_id, email, name, role, status, auth_source, password_hash, password_changed_at, failed_attempts,
+        locked_until, last_sign_in_at, activated_at, created_at, updated_at
+        """
+
+    static func insert(_ user: User, on connection: Connection) throws {
+        try connection.run(
+            "INSERT INTO users (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", user.id,
+            user.tenantID, user.email, user.name, user.role.rawValue, user.status.rawValue, user.authSource.rawValue,
+            user.passwordHash, user.passwordChangedAt, user.failedAttempts, user.lockedUntil, user.lastSignInAt,
+            user.activatedAt, user.createdAt, user.updatedAt)
+    }
+
+    static func find(id: String, tenantID: String, on connection: Connection) throws -> User? {
+        try connection.queryOne("SELECT \(columns) FROM users WHERE id = ? AND tenant_id = ?", id, tenantID)
+            .map(decode)
+    }
+
+    static func find(email: String, tenantID: String, on connection: Connection) throws -> User? {
+        try connection.queryOne("SELECT \(columns) FROM users WHERE email = ? AND tenant_id = ?", email, tenantID)
+            .map(decode)
+    }
+
+    /// Saves every mutable field.
+    static func update(_ user: User, on connection: Connection) throws {
+        try connection.run(
+            """
+            UPDATE users SET email = ?, name = ?, role = ?, status = ?, auth_source = ?, password_hash = ?,
+                password_changed_at = ?, failed_attempts = ?, locked_until = ?, last_sign_in_at = ?, activated_at = ?,
+                updated_at = ?
+            WHERE id = ? AND tenant_id = ?
+            """, user.email, user.name, user.role.rawValue, user.status.rawValue, user.authSource.rawValue,
+            user.passwordHash, user.passwordChangedAt, user.failedAttempts, user.lockedUntil, user.lastSignInAt,
+            user.activatedAt, user.updatedAt, user.id, user.tenantID)
+    }
+
+    /// Adds one failure atomically and applies the lockout policy in the same statement, so 50
+    /// parallel failures add exactly 50. Returns the new count.
+    static func recordFailure(userID: String, policy: LockoutPolicy, now: Date, on connection: Connection) throws -> Int
+    {
+        let nowMilliseconds = now.millisecondsSince1970
+        let row = try connection.queryOne(
+            """
+            UPDATE users SET failed_attempts = failed_attempts + 1,
+                locked_until = CASE
+                    WHEN failed_attempts + 1 >= :hard THEN 9223372036854775807
+                    WHEN failed_attempts + 1 >= :threshold
+                        THEN :now + MIN(:base << MIN(failed_attempts + 1 - :threshold, 20), :maximum) * 1000
+                    ELSE locked_until END,
+                updated_at = :now
+            WHERE id = :id
+            RETURNING failed_attempts
+            """,
+            named: [
+                ":hard": LockoutPolicy.hardLimit, ":threshold": policy.threshold, ":now": nowMilliseconds,
+                ":base": policy.baseDelaySeconds, ":maximum": policy.maximumDelaySeconds, ":id": userID,
+            ])
+        return try row?.decode("failed_attempts") ?? 0
+    }
+
+    /// Clears the failure counter after a success or an administrator's unlock.
+    static func resetFailures(userID: String, now: Date, on connection: Connection) throws {
+        try connection.run(
+            "UPDATE users SET failed_attempts = 0, locked_until = NULL, updated_at = ? WHERE id = ?", now, userID)
+    }
+
+    /// Owners that are not suspended (a tenant must always keep one).
+    static func activeOwnerCount(tenantID: String, on connection: Connection) throws -> Int {
+        try connection.queryOne(
+            "SELECT COUNT(*) AS n FROM users WHERE tenant_id = ? AND role = 'owner' AND status != 'suspended'",
+            tenantID)?.decode("n") ?? 0
+    }
+
+    /// A page of users ordered by email, after the `after` email (keyset pagination).
+    static func list(
+        tenantID: String, search: String?, status: UserStatus?, role: Role?, after: String?, limit: Int,
+        on connection: Connection
+    ) throws -> [User] {
+        var sql = "SELECT \(columns) FROM users WHERE tenant_id = :tenant"
+        var parameters: [String: any SQLBindable] = [":tenant": tenantID, ":limit": limit]
+        if let search, !search.isEmpty {
+            sql += " AND (email LIKE :search ESCAPE '\\' OR name LIKE :search ESCAPE '\\')"
+            parameters[":search"] = "%" + escapeLike(search.lowercased()) + "%"
+        }
+        if let status {
+            sql += " AND status = :status"
+            parameters[":status"] = status.rawValue
+        }
+        if let role {
+            sql += " AND role = :role"
+            parameters[":role"] = role.rawValue
+        }
+        if let after {
+            sql += " AND email > :after"
+            parameters[":after"] = after
+        }
+        sql += " ORDER BY email LIMIT :limit"
+        return try connection.query(sql, named: parameters).map(decode)
+    }
+
+    static func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+    }
+
+    static func decode(_ row: Row) throws -> User {
+        User(
+            id: try row.decode("id"), tenantID: try row.decode("tenant_id"), email: try row.decode("email"),
+            name: try row.decode("name"), role: Role(rawValue: try row.decode("role")) ?? .member,
+            status: UserStatus(rawValue: try row.decode("status")) ?? .suspended,
+            authSource: AuthSource(rawValue: try row.decode("auth_source")) ?? .local,
+            passwordHash: try row.decode("password_hash"), passwordChangedAt: try row.decode("password_changed_at"),
+            failedAttempts: try row.decode("failed_attempts"), lockedUntil: try row.decode("locked_until"),
+            lastSignInAt: try row.decode("last_sign_in_at"), activatedAt: try row.decode("activated_at"),
+            createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
+    }
+}

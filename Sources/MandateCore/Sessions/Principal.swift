@@ -1,0 +1,52 @@
+/// Who is calling: a signed-in user (through a session) or a tenant API key, always in one tenant.
+public struct Principal: Sendable {
+    public enum Credential: Sendable {
+        case session(Session)
+        case apiKey(id: String, name: String)
+    }
+
+    public let tenant: Tenant
+    /// The user, for sessions; nil for API keys.
+    public let user: User?
+    public let credential: Credential
+
+    public init(tenant: Tenant, user: User?, credential: Credential) {
+        self.tenant = tenant
+        self.user = user
+        self.credential = credential
+    }
+
+    /// API keys act with administrator rights within their tenant.
+    public var role: Role { user?.role ?? .admin }
+
+    public var canManageUsers: Bool { role.canManageUsers }
+
+    /// The session, when the caller is a user.
+    public var session: Session? {
+        if case .session(let session) = credential { return session }
+        return nil
+    }
+
+    /// Whether this credential reaches everything its role allows (not a setup-only session).
+    public var hasFullScope: Bool { session.map { $0.scope == .full } ?? true }
+
+    /// How the caller appears in the audit log.
+    public func auditActor(ipAddress: String?) -> AuditActor {
+        switch credential {
+        case .session:
+            AuditActor(kind: .user, id: user?.id, label: user?.email, ipAddress: ipAddress)
+        case .apiKey(let id, let name):
+            AuditActor(kind: .apiKey, id: id, label: name, ipAddress: ipAddress)
+        }
+    }
+
+    /// Throws unless the caller may manage users, groups and settings.
+    public func requireManageUsers() throws(CoreError) {
+        guard canManageUsers else {
+            throw CoreError.forbidden("Only owners and admins can do this.")
+        }
+        guard hasFullScope else {
+            throw CoreError.forbidden("Set up multi-factor authentication first.", code: "mfa_setup_required")
+        }
+    }
+}

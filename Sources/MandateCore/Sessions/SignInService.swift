@@ -1,0 +1,148 @@
+import Foundation
+import Lifecycle
+import SQLite
+
+/// Sign-in by organization handle, email and password (SECURITY.md "Sign-in, lockout, enumeration").
+///
+/// Every refusal — unknown organization, unknown user, wrong password, locked, suspended, not yet
+/// activated — produces the same error and costs the same: a password hash is always verified
+/// (a dummy one when there is no real candidate), so neither the answer nor its timing tells an
+/// attacker which part was wrong.
+public struct SignInService: Sendable {
+    /// The one message for every refusal.
+    public static let failureMessage =
+        "Sign-in failed. Check the organization, email and password. After repeated failures sign-in is paused for a while."
+
+    private let environment: CoreEnvironment
+
+    public init(environment: CoreEnvironment) {
+        self.environment = environment
+    }
+
+    /// A new session and its token (shown to the client once).
+    public struct SignedIn: Sendable {
+        public let token: SecretToken
+        public let session: Session
+        public let user: User
+        public let tenant: Tenant
+    }
+
+    enum Refusal: String {
+        case unknownOrganization = "unknown_organization"
+        case unknownUser = "unknown_user"
+        case locked
+        case notActive = "not_active"
+        case noPassword = "no_password"
+        case wrongPassword = "wrong_password"
+    }
+
+    public func signIn(
+        tenantSlug: String, email: String, password: String, kind: SessionKind, origin: RequestOrigin
+    ) async throws(CoreError) -> SignedIn {
+        let normalizedPassword = try PasswordPolicy.normalize(password)
+        let slug = tenantSlug.trimmingCharacters(in: .whitespaces).lowercased()
+        let address = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let now = environment.clock.now()
+        let (tenant, user) = try await environment.read { connection -> (Tenant?, User?) in
+            guard let tenant = try TenantStore.find(slug: slug, on: connection) else { return (nil, nil) }
+            return (tenant, try UserStore.find(email: address, tenantID: tenant.id, on: connection))
+        }
+        var refusal: Refusal?
+        var candidateHash: String?
+        if tenant == nil {
+            refusal = .unknownOrganization
+        } else if let user {
+            if user.isLocked(at: now) {
+                refusal = .locked
+            } else if user.status != .active {
+                refusal = .notActive
+            } else if user.passwordHash == nil {
+                refusal = .noPassword
+            } else {
+                candidateHash = user.passwordHash
+            }
+        } else {
+            refusal = .unknownUser
+        }
+        let matched = try await environment.hasher.verify(normalizedPassword, against: candidateHash)
+        if refusal == nil, !matched { refusal = .wrongPassword }
+        guard let tenant, let user, let storedHash = user.passwordHash, refusal == nil else {
+            await recordRefusal(
+                refusal ?? .wrongPassword, tenant: tenant, user: user, email: address, origin: origin, now: now)
+            throw CoreError(.unauthenticated, Self.failureMessage)
+        }
+        // Raise the hash to today's parameters while the password is at hand (SECURITY.md).
+        let upgradedHash: String? =
+            environment.hasher.needsRehash(storedHash) ? try? await environment.hasher.hash(normalizedPassword) : nil
+        let token = SecretToken.make(prefix: SecretToken.sessionPrefix)
+        let session = Session(
+            id: Identifier.make("ses"), tenantID: tenant.id, userID: user.id, kind: kind, scope: .full,
+            csrfToken: SecretToken.make(prefix: "").value, createdAt: now, lastSeenAt: now,
+            expiresAt: now.addingTimeInterval(Double(tenant.settings.sessionAbsoluteHours) * 3600),
+            authenticatedAt: now, ipAddress: origin.ipAddress, userAgent: origin.userAgent)
+        let signedInUser = try await environment.write { connection -> User in
+            // Re-check inside the transaction: a parallel failure may have locked the account,
+            // or an administrator may have suspended it, since the password was checked.
+            guard var current = try UserStore.find(id: user.id, tenantID: tenant.id, on: connection),
+                current.status == .active, !current.isLocked(at: now)
+            else { throw CoreError(.unauthenticated, Self.failureMessage) }
+            current.failedAttempts = 0
+            current.lockedUntil = nil
+            current.lastSignInAt = now
+            current.updatedAt = now
+            if let upgradedHash { current.passwordHash = upgradedHash }
+            try UserStore.update(current, on: connection)
+            try SessionStore.insert(session, tokenHash: token.hash, on: connection)
+            var details: [String: AuditValue] = ["sessionKind": .string(kind.rawValue)]
+            if upgradedHash != nil { details["passwordRehashed"] = true }
+            try AuditLog.record(
+                AuditEvent(
+                    tenantID: tenant.id, occurredAt: now,
+                    actor: AuditActor(kind: .user, id: current.id, label: current.email, ipAddress: origin.ipAddress),
+                    action: "auth.login.succeeded", targetType: "user", targetID: current.id,
+                    targetLabel: current.email, details: details),
+                on: connection)
+            return current
+        }
+        return SignedIn(token: token, session: session, user: signedInUser, tenant: tenant)
+    }
+
+    /// Counts the failure (wrong passwords of existing accounts only; attempts that started while
+    /// locked do not count) and writes the audit event. Never throws: the caller answers the same
+    /// refusal whatever happens here.
+    private func recordRefusal(
+        _ refusal: Refusal, tenant: Tenant?, user: User?, email: String, origin: RequestOrigin, now: Date
+    ) async {
+        guard let tenant else {
+            environment.logger.info(
+                "sign-in refused", ["reason": .string(refusal.rawValue), "ip": .string(origin.ipAddress ?? "")])
+            return
+        }
+        let policy = tenant.settings.lockoutPolicy
+        _ = try? await environment.write { connection in
+            var details: [String: AuditValue] = ["reason": .string(refusal.rawValue)]
+            var lockedNow = false
+            if let user, refusal == .wrongPassword {
+                let failures = try UserStore.recordFailure(userID: user.id, policy: policy, now: now, on: connection)
+                details["failedAttempts"] = .int(failures)
+                lockedNow =
+                    failures == policy.threshold || failures == LockoutPolicy.hardLimit
+                    || (failures > policy.threshold && policy.lockMilliseconds(afterFailures: failures) != nil)
+            }
+            try AuditLog.record(
+                AuditEvent(
+                    tenantID: tenant.id, occurredAt: now,
+                    actor: AuditActor(kind: .anonymous, ipAddress: origin.ipAddress),
+                    action: "auth.login.failed", targetType: "user", targetID: user?.id,
+                    targetLabel: user?.email ?? String(email.prefix(120)), outcome: .failure, details: details),
+                on: connection)
+            if lockedNow, let user {
+                try AuditLog.record(
+                    AuditEvent(
+                        tenantID: tenant.id, occurredAt: now, actor: .system, action: "user.locked", targetType: "user",
+                        targetID: user.id, targetLabel: user.email, details: details),
+                    on: connection)
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import Lifecycle
+import SQLite
+
+/// Creating tenants (operators) and changing their settings (owners and admins).
+public struct TenantService: Sendable {
+    private let environment: CoreEnvironment
+
+    public init(environment: CoreEnvironment) {
+        self.environment = environment
+    }
+
+    /// Creates a tenant on `planID`; a trial ends `trialDays` from now.
+    public func create(
+        slug: String, name: String, planID: String, status: SubscriptionStatus = .active, trialDays: Int? = nil,
+        timeZone: String = "UTC"
+    ) async throws(CoreError) -> Tenant {
+        let cleanSlug = try TenantSlug.validate(slug)
+        let cleanName = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...120).contains(cleanName.count) else {
+            throw CoreError.invalid("name", "The organization name needs 1 to 120 characters.")
+        }
+        guard environment.catalog.plan(planID) != nil else {
+            let known = environment.catalog.plans.map(\.id).joined(separator: ", ")
+            throw CoreError.invalid("plan", "There is no plan '\(planID)'. Plans: \(known).")
+        }
+        guard TimeZone(identifier: timeZone) != nil else {
+            throw CoreError.invalid("timeZone", "'\(timeZone)' is not an IANA time zone such as Europe/Berlin.")
+        }
+        let now = environment.clock.now()
+        let trialEnd = status == .trialing ? now.addingTimeInterval(Double(trialDays ?? 14) * 86_400) : nil
+        let tenant = Tenant(
+            id: Identifier.make("ten"), slug: cleanSlug, name: cleanName, planID: planID, subscriptionStatus: status,
+            trialEndsAt: trialEnd, timeZone: timeZone, settings: TenantSettings(), createdAt: now, updatedAt: now)
+        try await environment.write { connection in
+            if try TenantStore.find(slug: cleanSlug, on: connection) != nil {
+                throw CoreError(.conflict, "An organization with the handle '\(cleanSlug)' already exists.")
+            }
+            try TenantStore.insert(tenant, on: connection)
+            var details: [String: AuditValue] = ["plan": .string(planID), "status": .string(status.rawValue)]
+            if let trialEnd { details["trialEndsAt"] = .string(Timestamp.iso8601(trialEnd)) }
+            try AuditLog.record(
+                AuditEvent(
+                    tenantID: tenant.id, occurredAt: now, actor: .system, action: "tenant.created",
+                    targetType: "tenant", targetID: tenant.id, targetLabel: tenant.slug, details: details),
+                on: connection)
+        }
+        return tenant
+    }
+
+    public func tenant(slug: String) async throws(CoreError) -> Tenant? {
+        let clean = slug.lowercased()
+        return try await environment.read { connection in try TenantStore.find(slug: clean, on: connection) }
+    }
+
+    /// The settings an administrator may change.
+    public struct SettingsChanges: Sendable {
+        public var name: String?
+        public var timeZone: String?
+        public var passwordMinLength: Int?
+        public var lockoutThreshold: Int?
+        public var sessionIdleMinutes: Int?
+        public var sessionAbsoluteHours: Int?
+
+        public init() {}
+    }
+
+    public func updateSettings(_ principal: Principal, changes: SettingsChanges, origin: RequestOrigin)
+        async throws(CoreError) -> Tenant
+    {
+        try principal.requireManageUsers()
+        var tenant = principal.tenant
+        let before = tenant
+        if let name = changes.name {
+            let clean = name.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard (1...120).contains(clean.count) else {
+                throw CoreError.invalid("name", "The organization name needs 1 to 120 characters.")
+            }
+            tenant.name = clean
+        }
+        if let timeZone = changes.timeZone {
+            guard TimeZone(identifier: timeZone) != nil else {
+                throw CoreError.invalid(
+                    "timeZone", "'\(timeZone.prefix(60))' is not an IANA time zone such as Europe/Berlin.")
+            }
+            tenant.timeZone = timeZone
+        }
+        tenant.settings.passwordMinLength = try Self.checked(
+            changes.passwordMinLength, field: "passwordMinLength",
+            range: PasswordPolicy.minimumLengthFloor...PasswordPolicy.maximumLength,
+            default: tenant.settings.passwordMinLength, unit: "characters")
+        tenant.settings.lockoutThreshold = try Self.checked(
+            changes.lockoutThreshold, field: "lockoutThreshold", range: 3...LockoutPolicy.hardLimit,
+            default: tenant.settings.lockoutThreshold, unit: "failed attempts")
+        tenant.settings.sessionIdleMinutes = try Self.checked(
+            changes.sessionIdleMinutes, field: "sessionIdleMinutes", range: 5...1440,
+            default: tenant.settings.sessionIdleMinutes, unit: "minutes")
+        tenant.settings.sessionAbsoluteHours = try Self.checked(
+            changes.sessionAbsoluteHours, field: "sessionAbsoluteHours", range: 1...720,
+            default: tenant.settings.sessionAbsoluteHours, unit: "hours")
+        let details = Self.differences(before, tenant)
+        guard !details.isEmpty else { return tenant }
+        let now = environment.clock.now()
+        tenant.updatedAt = now
+        let updated = tenant
+        let actor = principal.auditActor(ipAddress: origin.ipAddress)
+        try await environment.write { connection in
+            try TenantStore.update(updated, on: connection)
+            try AuditLog.record(
+                AuditEvent(
+                    tenantID: updated.id, occurredAt: now, actor: actor, action: "tenant.settings.updated",
+                    targetType: "tenant", targetID: updated.id, targetLabel: updated.slug, details: details),
+                on: connection)
+        }
+        return updated
+    }
+
+    private static func checked(
+        _ value: Int?, field: String, range: ClosedRange<Int>, default current: Int, unit: String
+    )
+        throws(CoreError) -> Int
+    {
+        guard let value else { return current }
+        guard range.contains(value) else {
+            throw CoreError.invalid(field, "\(field) must be from \(range.lowerBound) to \(range.upperBound) \(unit).")
+        }
+        return value
+    }
+
+    private static func differences(_ before: Tenant, _ after: Tenant) -> [String: AuditValue] {
+        var details: [String: AuditValue] = [:]
+        func note<T: CustomStringConvertible & Equatable>(_ name: String, _ old: T, _ new: T) {
+            if old != new { details[name] = .strings([old.description, new.description]) }
+        }
+        note("name", before.name, after.name)
+        note("timeZone", before.timeZone, after.timeZone)
+        note("passwordMinLength", before.settings.passwordMinLength, after.settings.passwordMinLength)
+        note("lockoutThreshold", before.settings.lockoutThreshold, after.settings.lockoutThreshold)
+        note("sessionIdleMinutes", before.settings.sessionIdleMinutes, after.settings.sessionIdleMinutes)
+        note("sessionAbsoluteHours", before.settings.sessionAbsoluteHours, after.settings.sessionAbsoluteHours)
+        return details
+    }
+}

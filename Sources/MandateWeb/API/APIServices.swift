@@ -1,0 +1,26 @@
+public import MandateCore
+
+/// The core services the API calls, built from one environment.
+public struct APIServices: Sendable {
+    let environment: CoreEnvironment
+    let signIn: SignInService
+    let authenticator: Authenticator
+    let credentials: CredentialService
+    let users: UserService
+    let groups: GroupService
+    let apiKeys: APIKeyService
+    let tenants: TenantService
+    let audit: AuditService
+
+    public init(environment: CoreEnvironment) {
+        self.environment = environment
+        signIn = SignInService(environment: environment)
+        authenticator = Authenticator(environment: environment)
+        credentials = CredentialService(environment: environment)
+        users = UserService(environment: environment)
+        groups = GroupService(environment: environment)
+        apiKeys = APIKeyService(environment: environment)
+        tenants = TenantService(environment: environment)
+        audit = AuditService(environment: environment)
+    }
+}

@@ -1,0 +1,50 @@
+import HTTPServer
+import Lifecycle
+import MandateCore
+
+/// `GET|PATCH /api/v1/organization/settings`.
+struct OrganizationRoutes: Sendable {
+    let services: APIServices
+
+    struct SettingsBody: Decodable {
+        var name: String?
+        var timeZone: String?
+        var passwordMinLength: Int?
+        var lockoutThreshold: Int?
+        var sessionIdleMinutes: Int?
+        var sessionAbsoluteHours: Int?
+    }
+
+    func register(on group: RouterGroup<MandateContext>) {
+        group.get("/organization/settings") { _, context in
+            let principal = try context.requirePrincipal()
+            try principal.requireManageUsers()
+            return try .api(settingsJSON(principal.tenant))
+        }
+        group.patch("/organization/settings") { [services] request, context in
+            let body = try request.decodeAPI(
+                SettingsBody.self,
+                allowedFields: [
+                    "name", "timeZone", "passwordMinLength", "lockoutThreshold", "sessionIdleMinutes",
+                    "sessionAbsoluteHours",
+                ])
+            var changes = TenantService.SettingsChanges()
+            changes.name = body.name
+            changes.timeZone = body.timeZone
+            changes.passwordMinLength = body.passwordMinLength
+            changes.lockoutThreshold = body.lockoutThreshold
+            changes.sessionIdleMinutes = body.sessionIdleMinutes
+            changes.sessionAbsoluteHours = body.sessionAbsoluteHours
+            let tenant = try await services.tenants.updateSettings(
+                try context.requirePrincipal(), changes: changes, origin: request.origin)
+            return try .api(settingsJSON(tenant))
+        }
+
+        @Sendable func settingsJSON(_ tenant: Tenant) -> OrganizationSettingsJSON {
+            OrganizationSettingsJSON(
+                tenant,
+                entitlement: tenant.entitlement(
+                    catalog: services.environment.catalog, now: services.environment.clock.now()))
+        }
+    }
+}
