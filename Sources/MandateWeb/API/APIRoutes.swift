@@ -9,8 +9,8 @@ public struct APIRoutes: Sendable {
     }
 
     public func register(on router: Router<MandateContext>) {
-        let public_ = router.group("/api/v1")
-        AuthRoutes(services: services).registerPublic(on: public_)
+        let unauthenticated = router.group("/api/v1")
+        AuthRoutes(services: services).registerPublic(on: unauthenticated)
         let authenticated = router.group("/api/v1").add(
             middleware: AuthenticationMiddleware(authenticator: services.authenticator))
         AuthRoutes(services: services).registerAuthenticated(on: authenticated)
