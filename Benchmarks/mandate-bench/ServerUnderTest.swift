@@ -31,6 +31,7 @@ final class ServerUnderTest {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         output = Pipe()
         process.standardError = output
+        process.standardOutput = FileHandle.nullDevice
         try process.run()
         var collected = ""
         let deadline = Date().addingTimeInterval(60)

@@ -7,6 +7,8 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let benchmarks: [String: ([String]) async throws -> Void] = [
     "http": HTTPBenchmark.run,
     "idle-connections": IdleConnectionsBenchmark.run,
+    "signin": SignInBenchmark.run,
+    "me": MeBenchmark.run,
 ]
 
 guard let name = arguments.first, let benchmark = benchmarks[name] else {

@@ -1,8 +1,9 @@
 /// Password hashing with scrypt, stored as PHC strings:
 /// `$scrypt$ln=17,r=8,p=1$<salt, base64 without padding>$<32-byte key, base64 without padding>`.
 ///
-/// All functions that derive a key block for the scrypt run time (about 0.3–0.5 s at `.owasp`); async
-/// code must use the `…OnDedicatedThread` variants.
+/// All functions that derive a key block for the scrypt run time (about 0.3–0.5 s at `.owasp`); never
+/// call them on Swift's cooperative pool (MandateCore's `PasswordHasher` runs them on a bounded pool
+/// of dedicated threads).
 public enum PasswordHash {
     /// Length of the derived key stored in the PHC string.
     public static let keyLength = 32
@@ -62,22 +63,5 @@ public enum PasswordHash {
     public static func needsRehash(_ phc: String, target: ScryptParameters) -> Bool {
         guard let stored = try? PHCString(parsing: phc) else { return true }
         return stored.parameters.isWeaker(than: target)
-    }
-
-    /// `make` run on a dedicated thread, for async callers.
-    public static func makeOnDedicatedThread(
-        password: [UInt8], parameters: ScryptParameters, salt: [UInt8]? = nil
-    ) async throws(CryptoError) -> String {
-        try await DedicatedThread.run { () throws(CryptoError) -> String in
-            try make(password: password, parameters: parameters, salt: salt)
-        }
-    }
-
-    /// `verify` run on a dedicated thread, for async callers.
-    public static func verifyOnDedicatedThread(password: [UInt8], against phc: String) async throws(CryptoError) -> Bool
-    {
-        try await DedicatedThread.run { () throws(CryptoError) -> Bool in
-            try verify(password: password, against: phc)
-        }
     }
 }

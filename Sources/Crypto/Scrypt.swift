@@ -3,8 +3,7 @@ import CLibCrypto
 /// The scrypt key-derivation function (RFC 7914) computed by libcrypto's `EVP_PBE_scrypt`.
 ///
 /// This call blocks the calling thread for as long as the parameters demand (about 0.3–0.5 s at
-/// `.owasp`). From async code use `PasswordHash`'s `…OnDedicatedThread` variants or
-/// `DedicatedThread.run`, never call it directly on Swift's cooperative thread pool.
+/// `.owasp`): run it on a dedicated thread, never directly on Swift's cooperative thread pool.
 public enum Scrypt {
     /// Longest derived key accepted (RFC 7914 allows more, but nothing here needs it).
     public static let maximumKeyLength = 1024

@@ -33,7 +33,9 @@ public final class Application: Sendable {
         logSink: any LogSink = StandardErrorLogSink.shared, passwordParameters: ScryptParameters = .owasp
     ) async throws(CommandLineError) -> Application {
         let logger = Logger(label: "mandate", level: configuration.logLevel, sink: logSink, clock: clock)
-        let resources = try Resources.load(configuration)
+        let resources = try await runOffPool { () throws(CommandLineError) -> Resources in
+            try Resources.load(configuration)
+        }
         let database = try openDatabase(configuration)
         do {
             let applied = try await Schema.migrator.migrate(database)
@@ -48,7 +50,8 @@ public final class Application: Sendable {
         }
         let metrics = MetricsRegistry()
         ProcessMetrics.register(in: metrics, startTime: Date().timeIntervalSince1970)
-        let hasher = PasswordHasher(parameters: passwordParameters, threads: configuration.passwordHashThreads)
+        let hasher = PasswordHasher(
+            parameters: passwordParameters, threads: configuration.passwordHashThreads, metrics: metrics)
         let environment = CoreEnvironment(
             database: database, clock: clock, catalog: resources.catalog, hasher: hasher,
             blocklist: resources.blocklist, logger: logger.labelled("core"),
@@ -80,14 +83,9 @@ public final class Application: Sendable {
         database.close()
     }
 
-    /// The HTTP routes of the whole service.
+    /// The HTTP routes of the whole service, frozen.
     public func makeResponder() -> RouterResponder<MandateContext> {
-        let router = Router<MandateContext>()
-        router.add(middleware: MetricsMiddleware(registry: metrics))
-        router.add(middleware: SecurityHeadersMiddleware())
-        OperationsRoutes(database: database, metrics: metrics).register(on: router)
-        APIRoutes(services: APIServices(environment: environment)).register(on: router)
-        return router.makeResponder(logger: logger.labelled("http"))
+        makeRouter().makeResponder(logger: logger.labelled("http"))
     }
 
     /// The HTTP server, not yet started.

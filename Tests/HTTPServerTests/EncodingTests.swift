@@ -91,3 +91,38 @@ struct EncodingTests {
         #expect(request.queryParameters["y"] == "2")
     }
 }
+
+@Suite("JSON writer")
+struct JSONWriterTests {
+    struct Item: JSONRepresentable {
+        var name: String
+        func write(to writer: inout JSONWriter) {
+            writer.object { json in json.field("name", name) }
+        }
+    }
+
+    @Test("objects, arrays, nulls and escapes round-trip through a JSON parser")
+    func writesValidJSON() throws {
+        var writer = JSONWriter()
+        writer.object { json in
+            json.field("text", "quote \" backslash \\ newline \n tab \t bell \u{07} é ☃")
+            json.field("missing", String?.none)
+            json.field("count", 42)
+            json.field("flag", true)
+            json.field("when", Date(timeIntervalSince1970: 1_767_225_600.5))
+            json.field("items", [Item(name: "a"), Item(name: "b")])
+            json.field("tags", ["x", "y"])
+            json.key("empty")
+            json.object { _ in }
+        }
+        let object = try #require(JSONSerialization.jsonObject(with: Data(writer.bytes)) as? [String: Any])
+        #expect(object["text"] as? String == "quote \" backslash \\ newline \n tab \t bell \u{07} é ☃")
+        #expect(object["missing"] is NSNull)
+        #expect(object["count"] as? Int == 42)
+        #expect(object["flag"] as? Bool == true)
+        #expect(object["when"] as? String == "2026-01-01T00:00:00.500Z")
+        #expect((object["items"] as? [[String: String]])?.map { $0["name"] } == ["a", "b"])
+        #expect(object["tags"] as? [String] == ["x", "y"])
+        #expect((object["empty"] as? [String: Any])?.isEmpty == true)
+    }
+}

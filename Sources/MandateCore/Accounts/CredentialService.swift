@@ -85,6 +85,22 @@ public struct CredentialService: Sendable {
         let tenant = principal.tenant
         let now = environment.clock.now()
         let currentBytes = try PasswordPolicy.normalize(current)
+        let wrongCurrent = CoreError.invalid("currentPassword", "The current password is not correct.")
+        // While the account is locked the current password is not checked (a dummy hash keeps the
+        // cost the same) and the attempt is not counted: a stolen session must not become a way to
+        // keep guessing past the lock (SECURITY.md "Sign-in, lockout, enumeration").
+        if user.isLocked(at: now) {
+            _ = try await environment.hasher.verify(currentBytes, against: nil)
+            _ = try? await environment.write { connection in
+                try AuditLog.record(
+                    AuditEvent(
+                        tenantID: tenant.id, occurredAt: now, actor: principal.auditActor(ipAddress: origin.ipAddress),
+                        action: "user.password.change_failed", targetType: "user", targetID: user.id,
+                        targetLabel: user.email, outcome: .failure, details: ["reason": "locked"]),
+                    on: connection)
+            }
+            throw wrongCurrent
+        }
         guard try await environment.hasher.verify(currentBytes, against: user.passwordHash) else {
             let policy = tenant.settings.lockoutPolicy
             _ = try? await environment.write { connection in
@@ -97,7 +113,7 @@ public struct CredentialService: Sendable {
                         details: ["reason": "wrong_current_password", "failedAttempts": .int(failures)]),
                     on: connection)
             }
-            throw CoreError.invalid("currentPassword", "The current password is not correct.")
+            throw wrongCurrent
         }
         let policy = PasswordPolicy(minimumLength: tenant.settings.passwordMinLength, blocklist: environment.blocklist)
         let normalized = try policy.validate(new, email: user.email, tenantName: tenant.name, tenantSlug: tenant.slug)
@@ -106,6 +122,8 @@ public struct CredentialService: Sendable {
             guard var stored = try UserStore.find(id: user.id, tenantID: tenant.id, on: connection) else {
                 throw CoreError.notFound("The user")
             }
+            // A parallel failure may have locked the account since the password was checked.
+            guard !stored.isLocked(at: now) else { throw wrongCurrent }
             stored.passwordHash = passwordHash
             stored.passwordChangedAt = now
             stored.failedAttempts = 0

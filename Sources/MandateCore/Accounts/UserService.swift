@@ -175,7 +175,11 @@ public struct UserService: Sendable {
                 user.role = role
             }
             var endedSessions = 0
-            if let status = changes.status, status != user.status, !(status == .active && user.status == .invited) {
+            if changes.status == .active, user.status == .invited {
+                throw CoreError(
+                    .conflict, "\(user.email) has not accepted the invitation yet; resend it instead of activating.")
+            }
+            if let status = changes.status, status != user.status {
                 guard callerRole == .owner || before.role != .owner else {
                     throw CoreError.forbidden("Only an owner can suspend or reinstate an owner.")
                 }
@@ -191,8 +195,9 @@ public struct UserService: Sendable {
                 details["status"] = .strings([before.status.rawValue, user.status.rawValue])
             }
             guard user != before else { return user }
-            // A tenant never loses its last owner.
-            if before.role == .owner, user.role != .owner || user.status == .suspended,
+            // A tenant never loses its last active owner (an invited owner who may never accept
+            // does not count; demoting or suspending an invited owner takes nobody away).
+            if before.role == .owner, before.status == .active, user.role != .owner || user.status != .active,
                 try UserStore.activeOwnerCount(tenantID: tenant.id, on: connection) <= 1
             {
                 throw CoreError(.conflict, "This is the organization's last owner; make someone else an owner first.")

@@ -69,10 +69,10 @@ enum UserStore {
             "UPDATE users SET failed_attempts = 0, locked_until = NULL, updated_at = ? WHERE id = ?", now, userID)
     }
 
-    /// Owners that are not suspended (a tenant must always keep one).
+    /// Active owners, who can sign in (a tenant must always keep one; invited owners do not count).
     static func activeOwnerCount(tenantID: String, on connection: Connection) throws -> Int {
         try connection.queryOne(
-            "SELECT COUNT(*) AS n FROM users WHERE tenant_id = ? AND role = 'owner' AND status != 'suspended'",
+            "SELECT COUNT(*) AS n FROM users WHERE tenant_id = ? AND role = 'owner' AND status = 'active'",
             tenantID)?.decode("n") ?? 0
     }
 

@@ -114,8 +114,16 @@ public struct SignInService: Sendable {
         _ refusal: Refusal, tenant: Tenant?, user: User?, email: String, origin: RequestOrigin, now: Date
     ) async {
         guard let tenant else {
-            environment.logger.info(
-                "sign-in refused", ["reason": .string(refusal.rawValue), "ip": .string(origin.ipAddress ?? "")])
+            // No tenant to file it under: a system-wide event (tenant NULL) for operators.
+            _ = try? await environment.write { connection in
+                try AuditLog.record(
+                    AuditEvent(
+                        tenantID: nil, occurredAt: now,
+                        actor: AuditActor(kind: .anonymous, ipAddress: origin.ipAddress),
+                        action: "auth.login.failed", targetType: "user", targetLabel: String(email.prefix(120)),
+                        outcome: .failure, details: ["reason": .string(refusal.rawValue)]),
+                    on: connection)
+            }
             return
         }
         let policy = tenant.settings.lockoutPolicy

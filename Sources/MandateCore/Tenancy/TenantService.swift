@@ -69,8 +69,35 @@ public struct TenantService: Sendable {
         async throws(CoreError) -> Tenant
     {
         try principal.requireManageUsers()
-        var tenant = principal.tenant
-        let before = tenant
+        // Validate first, before taking the write lock…
+        _ = try Self.applying(changes, to: principal.tenant)
+        let now = environment.clock.now()
+        let tenantID = principal.tenant.id
+        let actor = principal.auditActor(ipAddress: origin.ipAddress)
+        // …then apply the changes to the tenant as it is now, inside the transaction: the copy read
+        // at authentication may be older than a concurrent change of another setting, which must
+        // not be silently reverted.
+        return try await environment.write { connection in
+            guard let before = try TenantStore.find(id: tenantID, on: connection) else {
+                throw CoreError.notFound("The organization")
+            }
+            var tenant = try Self.applying(changes, to: before)
+            let details = Self.differences(before, tenant)
+            guard !details.isEmpty else { return tenant }
+            tenant.updatedAt = now
+            try TenantStore.update(tenant, on: connection)
+            try AuditLog.record(
+                AuditEvent(
+                    tenantID: tenant.id, occurredAt: now, actor: actor, action: "tenant.settings.updated",
+                    targetType: "tenant", targetID: tenant.id, targetLabel: tenant.slug, details: details),
+                on: connection)
+            return tenant
+        }
+    }
+
+    /// `tenant` with `changes` applied, each value checked against its range.
+    private static func applying(_ changes: SettingsChanges, to original: Tenant) throws(CoreError) -> Tenant {
+        var tenant = original
         if let name = changes.name {
             let clean = name.trimmingCharacters(in: .whitespacesAndNewlines)
             guard (1...120).contains(clean.count) else {
@@ -85,34 +112,20 @@ public struct TenantService: Sendable {
             }
             tenant.timeZone = timeZone
         }
-        tenant.settings.passwordMinLength = try Self.checked(
+        tenant.settings.passwordMinLength = try checked(
             changes.passwordMinLength, field: "passwordMinLength",
             range: PasswordPolicy.minimumLengthFloor...PasswordPolicy.maximumLength,
             default: tenant.settings.passwordMinLength, unit: "characters")
-        tenant.settings.lockoutThreshold = try Self.checked(
+        tenant.settings.lockoutThreshold = try checked(
             changes.lockoutThreshold, field: "lockoutThreshold", range: 3...LockoutPolicy.hardLimit,
             default: tenant.settings.lockoutThreshold, unit: "failed attempts")
-        tenant.settings.sessionIdleMinutes = try Self.checked(
+        tenant.settings.sessionIdleMinutes = try checked(
             changes.sessionIdleMinutes, field: "sessionIdleMinutes", range: 5...1440,
             default: tenant.settings.sessionIdleMinutes, unit: "minutes")
-        tenant.settings.sessionAbsoluteHours = try Self.checked(
+        tenant.settings.sessionAbsoluteHours = try checked(
             changes.sessionAbsoluteHours, field: "sessionAbsoluteHours", range: 1...720,
             default: tenant.settings.sessionAbsoluteHours, unit: "hours")
-        let details = Self.differences(before, tenant)
-        guard !details.isEmpty else { return tenant }
-        let now = environment.clock.now()
-        tenant.updatedAt = now
-        let updated = tenant
-        let actor = principal.auditActor(ipAddress: origin.ipAddress)
-        try await environment.write { connection in
-            try TenantStore.update(updated, on: connection)
-            try AuditLog.record(
-                AuditEvent(
-                    tenantID: updated.id, occurredAt: now, actor: actor, action: "tenant.settings.updated",
-                    targetType: "tenant", targetID: updated.id, targetLabel: updated.slug, details: details),
-                on: connection)
-        }
-        return updated
+        return tenant
     }
 
     private static func checked(

@@ -2,18 +2,8 @@ public import Foundation
 import HTTPServer
 import Lifecycle
 
-/// JSON conventions of the API: camelCase keys, RFC 3339 times with milliseconds, sorted keys.
+/// JSON conventions of the API for request bodies: RFC 3339 times (responses use `JSONWriter`).
 public enum APIJSON {
-    public static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Timestamp.iso8601(date))
-        }
-        return encoder
-    }()
-
     public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
@@ -27,13 +17,6 @@ public enum APIJSON {
         }
         return decoder
     }()
-}
-
-extension HTTPResponse {
-    /// A JSON response in the API's conventions.
-    static func api(_ value: some Encodable, status: HTTPStatus = .ok) throws -> HTTPResponse {
-        try .json(value, status: status, encoder: APIJSON.encoder)
-    }
 }
 
 extension HTTPRequest {

@@ -9,22 +9,29 @@ struct APIKeyRoutes: Sendable {
         var name: String
     }
 
-    struct CreatedJSON: Encodable {
-        var apiKey: APIKeyJSON
+    struct CreatedJSON: JSONRepresentable {
+        let apiKey: APIKeyJSON
         /// Shown once; only its hash is stored.
-        var secret: String
+        let secret: String
+
+        func write(to writer: inout JSONWriter) {
+            writer.object { json in
+                json.field("apiKey", apiKey)
+                json.field("secret", secret)
+            }
+        }
     }
 
     func register(on group: RouterGroup<MandateContext>) {
         group.get("/api-keys") { [services] _, context in
             let keys = try await services.apiKeys.list(try context.requirePrincipal())
-            return try .api(PageJSON(data: keys.map(APIKeyJSON.init), nextCursor: nil))
+            return .json(PageJSON(data: keys.map(APIKeyJSON.init), nextCursor: nil))
         }
         group.post("/api-keys") { [services] request, context in
             let body = try request.decodeAPI(CreateBody.self, allowedFields: ["name"])
             let (key, secret) = try await services.apiKeys.create(
                 try context.requirePrincipal(), name: body.name, origin: request.origin)
-            var response = try HTTPResponse.api(
+            var response = HTTPResponse.json(
                 CreatedJSON(apiKey: APIKeyJSON(key), secret: secret.value), status: .created)
             response.headers.add(name: "Cache-Control", value: "no-store")
             return response

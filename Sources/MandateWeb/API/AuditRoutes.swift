@@ -25,7 +25,7 @@ struct AuditRoutes: Sendable {
             query.limit = try request.integerQuery("limit", default: 50, range: 1...200)
             let page = try await services.audit.events(
                 try context.requirePrincipal(), query: query, cursor: parameters["cursor"])
-            return try .api(PageJSON(data: page.events.map(AuditEventJSON.init), nextCursor: page.nextCursor))
+            return .json(PageJSON(data: page.events.map(AuditEventJSON.init), nextCursor: page.nextCursor))
         }
     }
 }

@@ -29,7 +29,7 @@ struct AuthRoutes: Sendable {
             let signedIn = try await services.signIn.signIn(
                 tenantSlug: body.tenant, email: body.email, password: body.password, kind: .api,
                 origin: request.origin)
-            var response = try HTTPResponse.api(SignedInJSON(signedIn))
+            var response = HTTPResponse.json(SignedInJSON(signedIn))
             response.headers.add(name: "Cache-Control", value: "no-store")
             return response
         }
@@ -37,7 +37,7 @@ struct AuthRoutes: Sendable {
             let body = try request.decodeAPI(AcceptBody.self, allowedFields: ["token", "password", "name"])
             let signedIn = try await services.credentials.acceptInvitation(
                 token: body.token, password: body.password, name: body.name, kind: .api, origin: request.origin)
-            var response = try HTTPResponse.api(SignedInJSON(signedIn))
+            var response = HTTPResponse.json(SignedInJSON(signedIn))
             response.headers.add(name: "Cache-Control", value: "no-store")
             return response
         }
@@ -52,7 +52,7 @@ struct AuthRoutes: Sendable {
             let principal = try context.requirePrincipal()
             let entitlement = principal.tenant.entitlement(
                 catalog: services.environment.catalog, now: services.environment.clock.now())
-            return try .api(MeJSON(principal: principal, entitlement: entitlement))
+            return .json(MeJSON(principal: principal, entitlement: entitlement))
         }
         group.post("/me/password") { [services] request, context in
             let body = try request.decodeAPI(PasswordBody.self, allowedFields: ["currentPassword", "newPassword"])
@@ -65,34 +65,33 @@ struct AuthRoutes: Sendable {
 }
 
 /// `GET /api/v1/me`: who is calling, in which organization, with which session.
-struct MeJSON: Encodable {
-    struct Organization: Encodable {
-        var id: String
-        var slug: String
-        var name: String
-        var plan: String
-        var subscriptionStatus: String
-        var features: [String]
-    }
+struct MeJSON: JSONRepresentable {
+    let principal: Principal
+    let entitlement: Entitlement
 
-    var user: UserJSON?
-    var apiKey: APIKeyRef?
-    var organization: Organization
-    var session: SessionJSON?
-
-    struct APIKeyRef: Encodable {
-        var id: String
-        var name: String
-    }
-
-    init(principal: Principal, entitlement: Entitlement) {
-        user = principal.user.map(UserJSON.init)
-        if case .apiKey(let id, let name) = principal.credential { apiKey = APIKeyRef(id: id, name: name) }
+    func write(to writer: inout JSONWriter) {
         let tenant = principal.tenant
-        organization = Organization(
-            id: tenant.id, slug: tenant.slug, name: tenant.name, plan: entitlement.effectivePlan.id,
-            subscriptionStatus: tenant.subscriptionStatus.rawValue,
-            features: entitlement.features.map(\.rawValue).sorted())
-        session = principal.session.map { SessionJSON($0, tenant: tenant) }
+        writer.object { json in
+            json.key("apiKey")
+            if case .apiKey(let id, let name) = principal.credential {
+                json.object { key in
+                    key.field("id", id)
+                    key.field("name", name)
+                }
+            } else {
+                json.null()
+            }
+            json.key("organization")
+            json.object { organization in
+                organization.field("features", entitlement.features.map(\.rawValue).sorted())
+                organization.field("id", tenant.id)
+                organization.field("name", tenant.name)
+                organization.field("plan", entitlement.effectivePlan.id)
+                organization.field("slug", tenant.slug)
+                organization.field("subscriptionStatus", tenant.subscriptionStatus.rawValue)
+            }
+            json.field("session", principal.session.map { SessionJSON($0, tenant: tenant) })
+            json.field("user", principal.user.map(UserJSON.init))
+        }
     }
 }

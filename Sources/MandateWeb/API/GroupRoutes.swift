@@ -17,7 +17,7 @@ struct GroupRoutes: Sendable {
     func register(on group: RouterGroup<MandateContext>) {
         group.get("/groups") { [services] _, context in
             let groups = try await services.groups.list(try context.requirePrincipal())
-            return try .api(PageJSON(data: groups.map(GroupJSON.init), nextCursor: nil))
+            return .json(PageJSON(data: groups.map(GroupJSON.init), nextCursor: nil))
         }
         group.post("/groups") { [services] request, context in
             let body = try request.decodeAPI(GroupBody.self, allowedFields: ["name", "description"])
@@ -25,19 +25,19 @@ struct GroupRoutes: Sendable {
             let created = try await services.groups.create(
                 try context.requirePrincipal(), name: name, description: body.description ?? "",
                 origin: request.origin)
-            return try .api(GroupJSON(created), status: .created)
+            return .json(GroupJSON(created), status: .created)
         }
         group.get("/groups/:id") { [services] _, context in
             let found = try await services.groups.group(
                 try context.requirePrincipal(), id: try context.route.parameters.require("id"))
-            return try .api(GroupJSON(found))
+            return .json(GroupJSON(found))
         }
         group.patch("/groups/:id") { [services] request, context in
             let body = try request.decodeAPI(GroupBody.self, allowedFields: ["name", "description"])
             let updated = try await services.groups.update(
                 try context.requirePrincipal(), id: try context.route.parameters.require("id"), name: body.name,
                 description: body.description, origin: request.origin)
-            return try .api(GroupJSON(updated))
+            return .json(GroupJSON(updated))
         }
         group.delete("/groups/:id") { [services] request, context in
             try await services.groups.delete(
@@ -47,14 +47,14 @@ struct GroupRoutes: Sendable {
         group.get("/groups/:id/members") { [services] _, context in
             let members = try await services.groups.members(
                 try context.requirePrincipal(), groupID: try context.route.parameters.require("id"))
-            return try .api(PageJSON(data: members.map(GroupMemberJSON.init), nextCursor: nil))
+            return .json(PageJSON(data: members.map(GroupMemberJSON.init), nextCursor: nil))
         }
         group.post("/groups/:id/members") { [services] request, context in
             let body = try request.decodeAPI(MembersBody.self, allowedFields: ["userIds"])
             let members = try await services.groups.addMembers(
                 try context.requirePrincipal(), groupID: try context.route.parameters.require("id"),
                 userIDs: body.userIds, origin: request.origin)
-            return try .api(PageJSON(data: members.map(GroupMemberJSON.init), nextCursor: nil))
+            return .json(PageJSON(data: members.map(GroupMemberJSON.init), nextCursor: nil))
         }
         group.delete("/groups/:id/members/:userId") { [services] request, context in
             try await services.groups.removeMember(

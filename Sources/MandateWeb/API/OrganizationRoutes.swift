@@ -19,7 +19,7 @@ struct OrganizationRoutes: Sendable {
         group.get("/organization/settings") { _, context in
             let principal = try context.requirePrincipal()
             try principal.requireManageUsers()
-            return try .api(settingsJSON(principal.tenant))
+            return .json(settingsJSON(principal.tenant))
         }
         group.patch("/organization/settings") { [services] request, context in
             let body = try request.decodeAPI(
@@ -37,7 +37,7 @@ struct OrganizationRoutes: Sendable {
             changes.sessionAbsoluteHours = body.sessionAbsoluteHours
             let tenant = try await services.tenants.updateSettings(
                 try context.requirePrincipal(), changes: changes, origin: request.origin)
-            return try .api(settingsJSON(tenant))
+            return .json(settingsJSON(tenant))
         }
 
         @Sendable func settingsJSON(_ tenant: Tenant) -> OrganizationSettingsJSON {

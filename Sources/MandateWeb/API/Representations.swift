@@ -1,196 +1,216 @@
 import Foundation
+import HTTPServer
 import MandateCore
 
-/// The JSON shapes of the API (camelCase, DESIGN.md §4).
-struct UserJSON: Encodable {
-    var id: String
-    var email: String
-    var name: String
-    var role: String
-    var status: String
-    var authSource: String
-    var failedAttempts: Int
-    var lockedUntil: Date?
-    var lastSignInAt: Date?
-    var activatedAt: Date?
-    var createdAt: Date
-    var updatedAt: Date
+/// The JSON shapes of the API (camelCase, keys sorted, DESIGN.md §4). Each writes itself with
+/// `JSONWriter`: no reflection on the hot paths.
+struct UserJSON: JSONRepresentable {
+    let user: User
 
-    init(_ user: User) {
-        id = user.id
-        email = user.email
-        name = user.name
-        role = user.role.rawValue
-        status = user.status.rawValue
-        authSource = user.authSource.rawValue
-        failedAttempts = user.failedAttempts
-        // The hard lock is stored as the far future; show it as "until an admin unlocks" (null + count).
-        lockedUntil = user.lockedUntil.flatMap { $0.timeIntervalSince1970 > 32_503_680_000 ? nil : $0 }
-        lastSignInAt = user.lastSignInAt
-        activatedAt = user.activatedAt
-        createdAt = user.createdAt
-        updatedAt = user.updatedAt
+    init(_ user: User) { self.user = user }
+
+    func write(to writer: inout JSONWriter) {
+        writer.object { json in
+            json.field("activatedAt", user.activatedAt)
+            json.field("authSource", user.authSource.rawValue)
+            json.field("createdAt", user.createdAt)
+            json.field("email", user.email)
+            json.field("failedAttempts", user.failedAttempts)
+            json.field("id", user.id)
+            json.field("lastSignInAt", user.lastSignInAt)
+            // The hard lock is stored as the far future: shown as null (with the failure count)
+            // meaning "until an administrator unlocks".
+            json.field("lockedUntil", user.lockedUntil.flatMap { $0.timeIntervalSince1970 > 32_503_680_000 ? nil : $0 })
+            json.field("name", user.name)
+            json.field("role", user.role.rawValue)
+            json.field("status", user.status.rawValue)
+            json.field("updatedAt", user.updatedAt)
+        }
     }
 }
 
-struct TenantSummaryJSON: Encodable {
-    var id: String
-    var slug: String
-    var name: String
+struct TenantSummaryJSON: JSONRepresentable {
+    let tenant: Tenant
+
+    func write(to writer: inout JSONWriter) {
+        writer.object { json in
+            json.field("id", tenant.id)
+            json.field("name", tenant.name)
+            json.field("slug", tenant.slug)
+        }
+    }
 }
 
-struct OrganizationSettingsJSON: Encodable {
-    var id: String
-    var slug: String
-    var name: String
-    var subscriptionTier: String
-    var effectiveTier: String
-    var subscriptionStatus: String
-    var trialEndsAt: Date?
-    var features: [String]
-    var timeZone: String
-    var passwordMinLength: Int
-    var lockoutThreshold: Int
-    var sessionIdleMinutes: Int
-    var sessionAbsoluteHours: Int
+struct OrganizationSettingsJSON: JSONRepresentable {
+    let tenant: Tenant
+    let entitlement: Entitlement
 
     init(_ tenant: Tenant, entitlement: Entitlement) {
-        id = tenant.id
-        slug = tenant.slug
-        name = tenant.name
-        subscriptionTier = tenant.planID
-        effectiveTier = entitlement.effectivePlan.id
-        subscriptionStatus = tenant.subscriptionStatus.rawValue
-        trialEndsAt = tenant.trialEndsAt
-        features = entitlement.features.map(\.rawValue).sorted()
-        timeZone = tenant.timeZone
-        passwordMinLength = tenant.settings.passwordMinLength
-        lockoutThreshold = tenant.settings.lockoutThreshold
-        sessionIdleMinutes = tenant.settings.sessionIdleMinutes
-        sessionAbsoluteHours = tenant.settings.sessionAbsoluteHours
+        self.tenant = tenant
+        self.entitlement = entitlement
+    }
+
+    func write(to writer: inout JSONWriter) {
+        writer.object { json in
+            json.field("effectiveTier", entitlement.effectivePlan.id)
+            json.field("features", entitlement.features.map(\.rawValue).sorted())
+            json.field("id", tenant.id)
+            json.field("lockoutThreshold", tenant.settings.lockoutThreshold)
+            json.field("name", tenant.name)
+            json.field("passwordMinLength", tenant.settings.passwordMinLength)
+            json.field("sessionAbsoluteHours", tenant.settings.sessionAbsoluteHours)
+            json.field("sessionIdleMinutes", tenant.settings.sessionIdleMinutes)
+            json.field("slug", tenant.slug)
+            json.field("subscriptionStatus", tenant.subscriptionStatus.rawValue)
+            json.field("subscriptionTier", tenant.planID)
+            json.field("timeZone", tenant.timeZone)
+            json.field("trialEndsAt", tenant.trialEndsAt)
+        }
     }
 }
 
-struct SessionJSON: Encodable {
-    var id: String
-    var kind: String
-    var scope: String
-    var createdAt: Date
-    var expiresAt: Date
-    var idleTimeoutMinutes: Int
+struct SessionJSON: JSONRepresentable {
+    let session: Session
+    let tenant: Tenant
 
     init(_ session: Session, tenant: Tenant) {
-        id = session.id
-        kind = session.kind.rawValue
-        scope = session.scope.rawValue
-        createdAt = session.createdAt
-        expiresAt = session.expiresAt
-        idleTimeoutMinutes = tenant.settings.sessionIdleMinutes
+        self.session = session
+        self.tenant = tenant
+    }
+
+    func write(to writer: inout JSONWriter) {
+        writer.object { json in
+            json.field("createdAt", session.createdAt)
+            json.field("expiresAt", session.expiresAt)
+            json.field("id", session.id)
+            json.field("idleTimeoutMinutes", tenant.settings.sessionIdleMinutes)
+            json.field("kind", session.kind.rawValue)
+            json.field("scope", session.scope.rawValue)
+        }
     }
 }
 
-struct SignedInJSON: Encodable {
-    var status = "authenticated"
-    var token: String
-    var tokenType = "Bearer"
-    var expiresAt: Date
-    var mfaSetupRequired = false
-    var user: UserJSON
-    var tenant: TenantSummaryJSON
+struct SignedInJSON: JSONRepresentable {
+    let signedIn: SignInService.SignedIn
 
-    init(_ signedIn: SignInService.SignedIn) {
-        token = signedIn.token.value
-        expiresAt = signedIn.session.expiresAt
-        user = UserJSON(signedIn.user)
-        tenant = TenantSummaryJSON(id: signedIn.tenant.id, slug: signedIn.tenant.slug, name: signedIn.tenant.name)
+    init(_ signedIn: SignInService.SignedIn) { self.signedIn = signedIn }
+
+    func write(to writer: inout JSONWriter) {
+        writer.object { json in
+            json.field("expiresAt", signedIn.session.expiresAt)
+            json.field("mfaSetupRequired", false)
+            json.field("status", "authenticated")
+            json.field("tenant", TenantSummaryJSON(tenant: signedIn.tenant))
+            json.field("token", signedIn.token.value)
+            json.field("tokenType", "Bearer")
+            json.field("user", UserJSON(signedIn.user))
+        }
     }
 }
 
-struct GroupJSON: Encodable {
-    var id: String
-    var name: String
-    var description: String
-    var memberCount: Int
-    var createdAt: Date
-    var updatedAt: Date
+struct GroupJSON: JSONRepresentable {
+    let group: Group
 
-    init(_ group: Group) {
-        id = group.id
-        name = group.name
-        description = group.description
-        memberCount = group.memberCount
-        createdAt = group.createdAt
-        updatedAt = group.updatedAt
+    init(_ group: Group) { self.group = group }
+
+    func write(to writer: inout JSONWriter) {
+        writer.object { json in
+            json.field("createdAt", group.createdAt)
+            json.field("description", group.description)
+            json.field("id", group.id)
+            json.field("memberCount", group.memberCount)
+            json.field("name", group.name)
+            json.field("updatedAt", group.updatedAt)
+        }
     }
 }
 
-struct GroupMemberJSON: Encodable {
-    var user: UserJSON
-    var addedAt: Date
+struct GroupMemberJSON: JSONRepresentable {
+    let member: GroupMember
 
-    init(_ member: GroupMember) {
-        user = UserJSON(member.user)
-        addedAt = member.addedAt
+    init(_ member: GroupMember) { self.member = member }
+
+    func write(to writer: inout JSONWriter) {
+        writer.object { json in
+            json.field("addedAt", member.addedAt)
+            json.field("user", UserJSON(member.user))
+        }
     }
 }
 
-struct APIKeyJSON: Encodable {
-    var id: String
-    var name: String
-    var prefix: String
-    var createdBy: String?
-    var createdAt: Date
-    var lastUsedAt: Date?
-    var revokedAt: Date?
+struct APIKeyJSON: JSONRepresentable {
+    let key: APIKey
 
-    init(_ key: APIKey) {
-        id = key.id
-        name = key.name
-        prefix = key.displayPrefix
-        createdBy = key.createdBy
-        createdAt = key.createdAt
-        lastUsedAt = key.lastUsedAt
-        revokedAt = key.revokedAt
+    init(_ key: APIKey) { self.key = key }
+
+    func write(to writer: inout JSONWriter) {
+        writer.object { json in
+            json.field("createdAt", key.createdAt)
+            json.field("createdBy", key.createdBy)
+            json.field("id", key.id)
+            json.field("lastUsedAt", key.lastUsedAt)
+            json.field("name", key.name)
+            json.field("prefix", key.displayPrefix)
+            json.field("revokedAt", key.revokedAt)
+        }
     }
 }
 
-struct AuditEventJSON: Encodable {
-    struct Actor: Encodable {
-        var type: String
-        var id: String?
-        var label: String?
-        var ipAddress: String?
+struct AuditEventJSON: JSONRepresentable {
+    let event: AuditEvent
+
+    init(_ event: AuditEvent) { self.event = event }
+
+    func write(to writer: inout JSONWriter) {
+        writer.object { json in
+            json.field("action", event.action)
+            json.key("actor")
+            json.object { actor in
+                actor.field("id", event.actor.id)
+                actor.field("ipAddress", event.actor.ipAddress)
+                actor.field("label", event.actor.label)
+                actor.field("type", event.actor.kind.rawValue)
+            }
+            json.key("details")
+            json.object { details in
+                for key in event.details.keys.sorted() {
+                    details.key(key)
+                    writeAuditValue(event.details[key]!, to: &details)
+                }
+            }
+            json.field("id", String(event.id))
+            json.field("occurredAt", event.occurredAt)
+            json.field("outcome", event.outcome.rawValue)
+            json.key("target")
+            json.object { target in
+                target.field("id", event.targetID)
+                target.field("label", event.targetLabel)
+                target.field("type", event.targetType)
+            }
+        }
     }
+}
 
-    struct Target: Encodable {
-        var type: String?
-        var id: String?
-        var label: String?
-    }
-
-    var id: String
-    var occurredAt: Date
-    var actor: Actor
-    var action: String
-    var target: Target
-    var outcome: String
-    var details: [String: AuditValue]
-
-    init(_ event: AuditEvent) {
-        id = String(event.id)
-        occurredAt = event.occurredAt
-        actor = Actor(
-            type: event.actor.kind.rawValue, id: event.actor.id, label: event.actor.label,
-            ipAddress: event.actor.ipAddress)
-        action = event.action
-        target = Target(type: event.targetType, id: event.targetID, label: event.targetLabel)
-        outcome = event.outcome.rawValue
-        details = event.details
+/// Audit details are free-form JSON values.
+private func writeAuditValue(_ value: AuditValue, to writer: inout JSONWriter) {
+    switch value {
+    case .string(let value): writer.string(value)
+    case .int(let value): writer.int(value)
+    case .bool(let value): writer.bool(value)
+    case .strings(let values): writer.array { array in for value in values { array.string(value) } }
+    case .null: writer.null()
     }
 }
 
 /// A page of a list with the cursor of the next page (null on the last).
-struct PageJSON<Item: Encodable>: Encodable {
+struct PageJSON<Item: JSONRepresentable>: JSONRepresentable {
     var data: [Item]
     var nextCursor: String?
+
+    func write(to writer: inout JSONWriter) {
+        writer.object { json in
+            json.field("data", data)
+            json.field("nextCursor", nextCursor)
+        }
+    }
 }

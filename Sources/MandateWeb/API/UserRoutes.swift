@@ -18,13 +18,18 @@ struct UserRoutes: Sendable {
         var status: UserStatus?
     }
 
-    struct InvitedJSON: Encodable {
-        var user: UserJSON
-        var invitation: Invitation
+    struct InvitedJSON: JSONRepresentable {
+        let invited: UserService.Invited
 
-        struct Invitation: Encodable {
-            var id: String
-            var expiresAt: Date
+        func write(to writer: inout JSONWriter) {
+            writer.object { json in
+                json.key("invitation")
+                json.object { invitation in
+                    invitation.field("expiresAt", invited.invitation.expiresAt)
+                    invitation.field("id", invited.invitation.id)
+                }
+                json.field("user", UserJSON(invited.user))
+            }
         }
     }
 
@@ -46,23 +51,19 @@ struct UserRoutes: Sendable {
             let page = try await services.users.list(
                 try context.requirePrincipal(), search: query["q"], status: status, role: role,
                 cursor: query["cursor"], limit: try request.integerQuery("limit", default: 50, range: 1...200))
-            return try .api(PageJSON(data: page.users.map(UserJSON.init), nextCursor: page.nextCursor))
+            return .json(PageJSON(data: page.users.map(UserJSON.init), nextCursor: page.nextCursor))
         }
         group.post("/users") { [services] request, context in
             let body = try request.decodeAPI(InviteBody.self, allowedFields: ["email", "name", "role"])
             let invited = try await services.users.invite(
                 try context.requirePrincipal(), email: body.email, name: body.name ?? "", role: body.role ?? .member,
                 origin: request.origin)
-            return try .api(
-                InvitedJSON(
-                    user: UserJSON(invited.user),
-                    invitation: .init(id: invited.invitation.id, expiresAt: invited.invitation.expiresAt)),
-                status: .created)
+            return .json(InvitedJSON(invited: invited), status: .created)
         }
         group.get("/users/:id") { [services] _, context in
             let user = try await services.users.user(
                 try context.requirePrincipal(), id: try context.route.parameters.require("id"))
-            return try .api(UserJSON(user))
+            return .json(UserJSON(user))
         }
         group.patch("/users/:id") { [services] request, context in
             let body = try request.decodeAPI(UpdateBody.self, allowedFields: ["name", "role", "status"])
@@ -70,23 +71,19 @@ struct UserRoutes: Sendable {
                 try context.requirePrincipal(), userID: try context.route.parameters.require("id"),
                 changes: UserService.Changes(name: body.name, role: body.role, status: body.status),
                 origin: request.origin)
-            return try .api(UserJSON(user))
+            return .json(UserJSON(user))
         }
         group.post("/users/:id/unlock") { [services] request, context in
             let user = try await services.users.unlock(
                 try context.requirePrincipal(), userID: try context.route.parameters.require("id"),
                 origin: request.origin)
-            return try .api(UserJSON(user))
+            return .json(UserJSON(user))
         }
         group.post("/users/:id/invitation") { [services] request, context in
             let invited = try await services.users.resendInvitation(
                 try context.requirePrincipal(), userID: try context.route.parameters.require("id"),
                 origin: request.origin)
-            return try .api(
-                InvitedJSON(
-                    user: UserJSON(invited.user),
-                    invitation: .init(id: invited.invitation.id, expiresAt: invited.invitation.expiresAt)),
-                status: .created)
+            return .json(InvitedJSON(invited: invited), status: .created)
         }
     }
 }

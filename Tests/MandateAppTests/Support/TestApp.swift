@@ -50,8 +50,14 @@ final class TestApp: Sendable {
     }
 
     deinit {
-        application.close()
-        try? FileManager.default.removeItem(at: directory)
+        // Closing joins the database and hashing threads; do it off the cooperative pool, which
+        // the other tests running in parallel need.
+        let application = self.application
+        let directory = self.directory
+        Thread {
+            application.close()
+            try? FileManager.default.removeItem(at: directory)
+        }.start()
     }
 
     // MARK: Requests

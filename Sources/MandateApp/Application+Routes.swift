@@ -1,0 +1,21 @@
+public import HTTPServer
+public import MandateWeb
+
+extension Application {
+    /// The router of the whole service: global middleware, operations routes and the JSON API.
+    /// `makeResponder()` freezes exactly this router, so `routeTable()` is what is served.
+    public func makeRouter() -> Router<MandateContext> {
+        let router = Router<MandateContext>()
+        router.add(middleware: MetricsMiddleware(registry: metrics))
+        router.add(middleware: SecurityHeadersMiddleware())
+        OperationsRoutes(database: database, metrics: metrics).register(on: router)
+        APIRoutes(services: APIServices(environment: environment)).register(on: router)
+        return router
+    }
+
+    /// Every registered route as (method, pattern), e.g. `(.get, "/api/v1/users/:id")`: lets tests
+    /// prove a property (tenant isolation, authentication) for every route, including future ones.
+    public func routeTable() -> [(method: HTTPMethod, pattern: String)] {
+        makeRouter().routes
+    }
+}
