@@ -22,8 +22,15 @@ test: deps test-deps lint
 deps:
 	@scripts/ensure-deps.sh $(BUILD_DEPS)
 
-test-deps:
+test-deps: .venv/ready
+
+# Python peers for tests and benchmarks only (never part of the product): an independent Standard
+# Webhooks verifier, and huey as the job-queue benchmark's peer.
+.venv/ready: scripts/python-requirements.txt
 	@scripts/ensure-deps.sh $(TEST_DEPS)
+	python3 -m venv .venv
+	.venv/bin/pip install --quiet --disable-pip-version-check -r scripts/python-requirements.txt
+	touch .venv/ready
 
 build: deps
 	swift build $(SWIFT_FLAGS)
@@ -33,9 +40,9 @@ lint:
 	swift format lint --strict -r Package.swift Sources Tests Jobs Benchmarks Fuzz
 
 ## bench: every benchmark of the README (release build, wrk for HTTP load).
-bench: deps
+bench: deps test-deps
 	@scripts/ensure-deps.sh $(BENCH_DEPS)
-	swift build -c release --product mandate --product mandate-bench
+	swift build -c release --product mandate --product mandate-bench --product jobs-bench
 	scripts/bench.sh
 
 ## fuzz: the HTTP request parser under libFuzzer (FUZZ_SECONDS, default 30).

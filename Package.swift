@@ -58,12 +58,24 @@ let package = Package(
             dependencies: [],
             path: "Benchmarks/mandate-bench", swiftSettings: swiftSettings),
 
+        .executableTarget(
+            name: "jobs-bench",
+            dependencies: ["MandateJobs", "MandateCore", "HTTPClient", "SQLite", "Crypto", "Lifecycle"],
+            path: "Benchmarks/jobs-bench", swiftSettings: swiftSettings),
+
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Lifecycle"], swiftSettings: swiftSettings),
         .testTarget(name: "HTMLTemplatesTests", dependencies: ["HTMLTemplates"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MandateCoreTests", dependencies: ["MandateCore", "SQLite", "Crypto", "Lifecycle"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MandateJobsTests",
+            dependencies: ["MandateJobs", "MandateCore", "HTTPClient", "SQLite", "Crypto", "Lifecycle"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "MandateAppTests",
             dependencies: ["MandateApp", "MandateCore", "MandateWeb", "HTTPServer", "SQLite", "Lifecycle"],

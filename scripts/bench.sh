@@ -6,3 +6,4 @@ cd "$(dirname "$0")/.."
 bench=".build/release/mandate-bench"
 "$bench" http "$@"
 "$bench" idle-connections
+.build/release/jobs-bench all --runs 5

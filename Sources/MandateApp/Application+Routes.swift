@@ -4,11 +4,11 @@ public import MandateWeb
 extension Application {
     /// The router of the whole service: global middleware, operations routes and the JSON API.
     /// `makeResponder()` freezes exactly this router, so `routeTable()` is what is served.
-    public func makeRouter() -> Router<MandateContext> {
+    public func makeRouter(isDraining: @escaping @Sendable () -> Bool = { false }) -> Router<MandateContext> {
         let router = Router<MandateContext>()
         router.add(middleware: MetricsMiddleware(registry: metrics))
         router.add(middleware: SecurityHeadersMiddleware())
-        OperationsRoutes(database: database, metrics: metrics).register(on: router)
+        OperationsRoutes(database: database, metrics: metrics, isDraining: isDraining).register(on: router)
         APIRoutes(services: APIServices(environment: environment)).register(on: router)
         return router
     }

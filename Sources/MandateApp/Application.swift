@@ -5,6 +5,7 @@ public import Lifecycle
 public import MandateCore
 public import MandateWeb
 public import SQLite
+import Synchronization
 
 /// The composition root: opens the database, applies migrations and wires the services.
 public final class Application: Sendable {
@@ -88,12 +89,17 @@ public final class Application: Sendable {
         makeRouter().makeResponder(logger: logger.labelled("http"))
     }
 
-    /// The HTTP server, not yet started.
+    /// The HTTP server, not yet started; `/readyz` reports its drain.
     public func makeHTTPServer() -> HTTPServer {
-        let server = HTTPServerConfiguration(
-            host: configuration.host, port: configuration.port, eventLoopCount: configuration.eventLoops,
-            trustedProxies: configuration.trustedProxies)
-        return HTTPServer(configuration: server, responder: makeResponder(), logger: logger.labelled("http"))
+        let configuration = HTTPServerConfiguration(
+            host: self.configuration.host, port: self.configuration.port,
+            eventLoopCount: self.configuration.eventLoops, trustedProxies: self.configuration.trustedProxies)
+        let handle = ServerHandle()
+        let responder = makeRouter(isDraining: { handle.server?.isDraining ?? false })
+            .makeResponder(logger: logger.labelled("http"))
+        let server = HTTPServer(configuration: configuration, responder: responder, logger: logger.labelled("http"))
+        handle.server = server
+        return server
     }
 
     /// Serves until SIGTERM or SIGINT, then drains and closes the database.
@@ -120,5 +126,15 @@ public final class Application: Sendable {
             throw CommandLineError(.software, "a service failed: \(error)")
         }
         close()
+    }
+}
+
+/// Lets routes built before the server ask it whether it is draining.
+private final class ServerHandle: Sendable {
+    private let stored = Mutex<HTTPServer?>(nil)
+
+    var server: HTTPServer? {
+        get { stored.withLock { $0 } }
+        set { stored.withLock { $0 = newValue } }
     }
 }

@@ -60,6 +60,10 @@ public final class Database: Sendable {
 
     /// Runs `body` on the writer connection inside `BEGIN IMMEDIATE` … `COMMIT`; if `body`
     /// throws, everything it did is rolled back and its error rethrown.
+    ///
+    /// Writes queued behind each other share one transaction (group commit): each body runs in
+    /// its own savepoint, so it still commits or rolls back as a whole, and its caller is resumed
+    /// only after the shared `COMMIT`. See ``GroupCommit``.
     public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try await perform(on: writer, transaction: .immediate, body)
     }

@@ -10,6 +10,26 @@ class WorkItem: @unchecked Sendable {
 
     /// Runs the job on the worker thread that owns `connection`. The base does nothing.
     func perform(on connection: Connection) {}
+
+    /// Whether the job may share one transaction with neighbouring jobs (group commit): true for
+    /// async writes (`BEGIN IMMEDIATE`), whose callers only learn the result after the commit.
+    var joinsGroupCommit: Bool { false }
+
+    /// Group commit, first half: runs the job's body inside the transaction the pool opened for
+    /// the group, in a savepoint of its own (so a body that throws undoes only its own work).
+    /// Returns the member to finish after the group's COMMIT, or nil when the job was cancelled
+    /// while queued (its caller has already been resumed). The base runs nothing.
+    func performInGroup(on connection: Connection) -> (any GroupCommitMember)? { nil }
+}
+
+/// One job of a group commit whose body has run and whose caller waits for the COMMIT.
+protocol GroupCommitMember {
+    /// The error the body threw, if it did.
+    var bodyError: (any Error)? { get }
+    /// Resumes the caller: with the body's result when `groupError` is nil, otherwise with the
+    /// body's own error if it threw, else with `groupError` (the COMMIT failed, or the whole
+    /// transaction was rolled back).
+    func finish(groupError: (any Error)?)
 }
 
 /// Runs `body`, inside a transaction when `transaction` is set.
@@ -90,6 +110,33 @@ final class AsyncWorkItem<T: Sendable>: WorkItem, @unchecked Sendable {
             continuation.resume(returning: try run(body, transaction: transaction, on: connection))
         } catch {
             continuation.resume(throwing: error)
+        }
+    }
+
+    override var joinsGroupCommit: Bool { transaction == .immediate }
+
+    override func performInGroup(on connection: Connection) -> (any GroupCommitMember)? {
+        guard let continuation = claim() else { return nil }
+        let result = Result { try connection.groupCommitSavepoint { try body(connection) } }
+        return AsyncGroupCommitMember(continuation: continuation, result: result)
+    }
+}
+
+/// The caller of an ``AsyncWorkItem`` that ran in a group commit, waiting for the COMMIT.
+private struct AsyncGroupCommitMember<T: Sendable>: GroupCommitMember {
+    let continuation: UnsafeContinuation<T, any Error>
+    let result: Result<T, any Error>
+
+    var bodyError: (any Error)? {
+        if case .failure(let error) = result { return error }
+        return nil
+    }
+
+    func finish(groupError: (any Error)?) {
+        if let groupError, bodyError == nil {
+            continuation.resume(throwing: groupError)
+        } else {
+            continuation.resume(with: result)
         }
     }
 }

@@ -20,6 +20,11 @@ struct WorkQueue {
         count += 1
     }
 
+    /// The front item, left in place.
+    func peekFirst() -> WorkItem? {
+        count > 0 ? slots[head] : nil
+    }
+
     /// Removes and returns the front item.
     mutating func popFirst() -> WorkItem? {
         guard count > 0 else { return nil }

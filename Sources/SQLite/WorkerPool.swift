@@ -69,14 +69,27 @@ final class WorkerPool: @unchecked Sendable {
         return true
     }
 
-    /// Blocks a worker thread until a job is queued; `nil` once the pool is closed and drained.
-    fileprivate func nextItem() -> WorkItem? {
+    /// The most jobs that share one group-commit transaction, so that one commit stays short.
+    static let maximumGroupSize = 64
+
+    /// Blocks a worker thread until a job is queued; returns it, followed by the jobs queued
+    /// right behind it that may share its transaction (group commit, see ``GroupCommit``).
+    /// Empty once the pool is closed and drained.
+    fileprivate func nextItems() -> [WorkItem] {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         while queue.isEmpty && !isClosedFlag {
             pthread_cond_wait(condition, mutex)
         }
-        return queue.popFirst()
+        guard let first = queue.popFirst() else { return [] }
+        var items = [first]
+        // Only consecutive groupable writes are taken, so jobs still run in FIFO order.
+        while first.joinsGroupCommit, items.count < Self.maximumGroupSize, let next = queue.peekFirst(),
+            next.joinsGroupCommit
+        {
+            items.append(queue.popFirst()!)
+        }
+        return items
     }
 
     /// Whether ``close()`` has been called.
@@ -128,8 +141,14 @@ private final class WorkerContext {
     func run() {
         // Names the OS thread (visible in top -H and debuggers); Linux keeps 15 characters.
         Thread.current.name = threadName
-        while let item = pool.nextItem() {
-            item.perform(on: connection)
+        while true {
+            let items = pool.nextItems()
+            if items.isEmpty { return }
+            if items.count == 1 {
+                items[0].perform(on: connection)
+            } else {
+                GroupCommit.run(items, on: connection)
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ func failure(of request: HTTPClientRequest, on client: HTTPClient) async -> HTTP
 }
 
 /// Polls `condition` every 10 ms until it holds or `timeout` passes; returns whether it held.
-func eventually(within timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
+func eventually(within timeout: Duration = .seconds(20), _ condition: () -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if condition() { return true }
@@ -23,6 +23,6 @@ func eventually(within timeout: Duration = .seconds(5), _ condition: () -> Bool)
 /// A configuration with short timeouts so failing tests end quickly.
 func quickConfiguration(maximumConcurrentRequests: Int = 4) -> HTTPClient.Configuration {
     HTTPClient.Configuration(
-        connectTimeout: .seconds(2), totalTimeout: .seconds(10),
+        connectTimeout: .seconds(5), totalTimeout: .seconds(30),
         maximumConcurrentRequests: maximumConcurrentRequests)
 }

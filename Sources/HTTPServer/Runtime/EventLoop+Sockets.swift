@@ -106,10 +106,13 @@ extension EventLoop {
         }
     }
 
-    /// Ends every wait with an error (forced shutdown).
+    /// Forced shutdown: shuts every socket down (the client sees the connection end at once) and
+    /// ends every wait. The descriptors stay open until their connection tasks finish, so a
+    /// number is never reused under a handler that is still running.
     func abortAllWaits() {
         assert(inLoop)
         for case let state? in sockets {
+            _ = Glibc.shutdown(state.fd, Int32(SHUT_RDWR))
             resumeReader(state, with: .shuttingDown)
             resumeWriter(state, with: .shuttingDown)
         }

@@ -34,6 +34,10 @@ public final class HTTPServer: Service {
     /// Open connections right now.
     public var activeConnections: Int { shared.activeConnections }
 
+    /// True from the moment a graceful shutdown starts: readiness checks report it, so load
+    /// balancers stop sending new requests while in-flight ones finish.
+    public var isDraining: Bool { shared.isDraining }
+
     /// Binds the socket and starts the event loops. Returns the bound port.
     @discardableResult
     public func start() throws(HTTPServerError) -> Int {

@@ -3,7 +3,7 @@ public import SQLite
 /// The database schema: every migration, in order. MandateCore owns it (DESIGN.md §2).
 public enum Schema {
     /// Ordered, named migrations; never edit one that has shipped, add a new one.
-    public static let migrations: [Migration] = AccountsSchema.migrations
+    public static let migrations: [Migration] = AccountsSchema.migrations + OutboxSchema.migrations
 
     /// The migrator for `migrations`.
     public static let migrator = Migrator(migrations)

@@ -6,10 +6,14 @@ public import SQLite
 public struct OperationsRoutes: Sendable {
     private let database: Database
     private let metrics: MetricsRegistry
+    private let isDraining: @Sendable () -> Bool
 
-    public init(database: Database, metrics: MetricsRegistry) {
+    /// - Parameter isDraining: true once a graceful shutdown has begun; readiness then fails so
+    ///   that load balancers stop sending new requests while in-flight ones finish.
+    public init(database: Database, metrics: MetricsRegistry, isDraining: @escaping @Sendable () -> Bool = { false }) {
         self.database = database
         self.metrics = metrics
+        self.isDraining = isDraining
     }
 
     public func register(on router: Router<MandateContext>) {
@@ -20,8 +24,14 @@ public struct OperationsRoutes: Sendable {
             response.headers.add(name: "Cache-Control", value: "no-store")
             return response
         }
-        // Readiness: the database answers a query.
-        router.get("/readyz") { [database] _, _ in
+        // Readiness: not draining, and the database answers a query.
+        router.get("/readyz") { [database, isDraining] _, _ in
+            if isDraining() {
+                var response = HTTPResponse.json(
+                    bytes: Array(#"{"status":"draining"}"#.utf8), status: .serviceUnavailable)
+                response.headers.add(name: "Retry-After", value: "5")
+                return response
+            }
             do {
                 _ = try await database.read { connection in try connection.queryOne("SELECT 1") }
                 return .json(bytes: Array(#"{"status":"ready","database":"ok"}"#.utf8))

@@ -1,0 +1,178 @@
+public import Foundation
+public import Lifecycle
+public import SQLite
+import Synchronization
+
+/// Runs periodic tasks (sweeps, reminders, purges) exactly once per period across every
+/// process that shares the database.
+///
+/// Each period is claimed by inserting `(task, period_start)` into `scheduler_runs` in a write
+/// transaction; the primary key lets exactly one scheduler win, the others see the row and skip.
+///
+/// **Catch-up rule:** a scheduler only ever claims the period that contains "now". A process
+/// that was down during several periods runs the task once when it is back (for the current
+/// period, at once, even mid-period), not once per missed period; tasks are written to catch up
+/// on everything due (sweeps select by time, not by period). A claimed run that crashes halfway
+/// is not retried within its period: the next period's run catches up.
+public final class Scheduler: Service {
+    /// `scheduler`.
+    public let name = "scheduler"
+
+    private struct Registration: Sendable {
+        var name: String
+        var schedule: Schedule
+        var run: @Sendable (Date) async throws -> Void
+    }
+
+    private struct State {
+        var tasks: [Registration] = []
+        /// The last period each task tried to claim, so an idle tick costs no database write.
+        var lastAttempted: [String: Date] = [:]
+        var isStopping = false
+    }
+
+    private let database: Database
+    private let clock: any WallClock
+    private let ownerID: String
+    private let logger: Logger
+    private let checkInterval: Duration
+    private let state = Mutex(State())
+    private let wake = WakeSignal()
+
+    /// A scheduler on `database` (migrated with the outbox schema).
+    ///
+    /// - Parameter checkInterval: the longest sleep between checks; a new period is noticed at
+    ///   most this late (and a wall clock that jumps is noticed too).
+    public init(
+        database: Database, clock: any WallClock = SystemClock(), ownerID: String = WorkerPool.makeOwnerID(),
+        logger: Logger, checkInterval: Duration = .seconds(5)
+    ) {
+        self.database = database
+        self.clock = clock
+        self.ownerID = ownerID
+        self.logger = logger
+        self.checkInterval = checkInterval
+    }
+
+    /// Adds a task. `run` gets the start of the period it runs for; it should do everything
+    /// due up to now (see the catch-up rule). Register before ``run()``.
+    ///
+    /// - Throws: ``JobQueueError`` `invalidConfiguration` for a duplicate name or a period shorter
+    ///   than a millisecond.
+    public func register(
+        task name: String, schedule: Schedule, run: @escaping @Sendable (Date) async throws -> Void
+    ) throws(JobQueueError) {
+        guard schedule.periodStart(containing: clock.now()) != nil else {
+            throw JobQueueError(.invalidConfiguration, "the schedule of task '\(name)' has no usable period")
+        }
+        let added = state.withLock { state -> Bool in
+            guard !state.tasks.contains(where: { $0.name == name }) else { return false }
+            state.tasks.append(Registration(name: name, schedule: schedule, run: run))
+            return true
+        }
+        guard added else {
+            throw JobQueueError(.invalidConfiguration, "a scheduled task named '\(name)' is already registered")
+        }
+    }
+
+    /// Adds a task that runs once per `period` (periods aligned on the Unix epoch).
+    ///
+    /// - Throws: ``JobQueueError`` `invalidConfiguration` (see ``register(task:schedule:run:)``).
+    public func register(
+        task name: String, every period: Duration, run: @escaping @Sendable (Date) async throws -> Void
+    ) throws(JobQueueError) {
+        try register(task: name, schedule: .every(period), run: run)
+    }
+
+    /// Claims and runs every task whose current period nobody has claimed yet; returns the
+    /// names of the tasks this call ran. Tasks run one after the other.
+    @discardableResult
+    public func runDueTasks() async -> [String] {
+        let now = clock.now()
+        let candidates = state.withLock { state -> [(Registration, Date)] in
+            state.tasks.compactMap { task in
+                guard let start = task.schedule.periodStart(containing: now),
+                    state.lastAttempted[task.name] != start
+                else { return nil }
+                return (task, start)
+            }
+        }
+        var ran: [String] = []
+        for (task, periodStart) in candidates {
+            let claimed: Bool
+            do {
+                claimed = try await claim(task: task.name, periodStart: periodStart)
+            } catch {
+                // Not recorded as attempted: the next tick tries again.
+                logger.error(
+                    "cannot claim a scheduled run", ["task": .string(task.name), "error": .string("\(error)")])
+                continue
+            }
+            state.withLock { $0.lastAttempted[task.name] = periodStart }
+            guard claimed else { continue }
+            ran.append(task.name)
+            await execute(task, periodStart: periodStart)
+        }
+        return ran
+    }
+
+    private func claim(task: String, periodStart: Date) async throws -> Bool {
+        let clock = self.clock
+        let ownerID = self.ownerID
+        return try await database.write { connection in
+            try connection.run(
+                """
+                INSERT INTO scheduler_runs (task, period_start, claimed_by, claimed_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (task, period_start) DO NOTHING
+                """, task, periodStart, ownerID, clock.now()) == 1
+        }
+    }
+
+    private func execute(_ task: Registration, periodStart: Date) async {
+        var failure: String?
+        do {
+            try await task.run(periodStart)
+        } catch {
+            failure = "\(error)"
+            logger.error("scheduled task failed", ["task": .string(task.name), "error": .string("\(error)")])
+        }
+        let clock = self.clock
+        let taskName = task.name
+        let recorded = failure
+        do {
+            try await database.write { connection in
+                _ = try connection.run(
+                    "UPDATE scheduler_runs SET finished_at = ?, error = ? WHERE task = ? AND period_start = ?",
+                    clock.now(), recorded, taskName, periodStart)
+            }
+        } catch {
+            logger.warning("cannot record a scheduled run's end", ["task": .string(task.name)])
+        }
+    }
+
+    /// Checks for due tasks until ``shutdown()``, sleeping until the next period boundary (at
+    /// most `checkInterval`).
+    public func run() async throws {
+        while !state.withLock({ $0.isStopping }) && !Task.isCancelled {
+            await runDueTasks()
+            await wake.wait(timeout: sleepUntilNextPeriod())
+        }
+    }
+
+    /// Stops after the task running now, if any.
+    public func shutdown() async {
+        state.withLock { $0.isStopping = true }
+        wake.signal()
+    }
+
+    private func sleepUntilNextPeriod() -> Duration {
+        let now = clock.now()
+        let next = state.withLock { state in
+            state.tasks.compactMap { $0.schedule.nextPeriodStart(after: now) }.min()
+        }
+        guard let next else { return checkInterval }
+        // A few milliseconds late, so the clock is surely inside the new period.
+        let seconds = next.timeIntervalSince(now) + 0.005
+        return min(checkInterval, .seconds(max(0.001, seconds)))
+    }
+}
