@@ -62,9 +62,8 @@ public final class HTTPClient: Sendable {
 
     /// Stops the client: queued requests fail with ``HTTPClientError/Reason/shutdown``, running ones
     /// are aborted at curl's next progress callback (about a second at most), later calls to
-    /// ``execute(_:)`` fail at once, and the worker threads are joined before this returns.
-    ///
-    /// It blocks while the workers finish, so call it from a context that may block briefly.
+    /// ``execute(_:)`` fail at once; worker threads finish their aborted transfers and exit in the
+    /// background (joined by a thread of their own), so this never blocks the caller.
     public func shutdown() {
         dispatcher.shutdown()
     }

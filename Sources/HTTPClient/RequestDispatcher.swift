@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Glibc
 import Synchronization
 
@@ -78,7 +79,7 @@ final class RequestDispatcher: Sendable {
         state.withLock { $0.queue.remove(request) }
     }
 
-    /// Fails queued requests with `.shutdown`, aborts running ones, and joins every worker thread.
+    /// Fails queued requests with `.shutdown`, aborts running ones, and lets the worker threads exit.
     func shutdown() {
         let (abandoned, idle, threads) = state.withLock { state in
             if state.isShutdown { return ([PendingRequest](), [DispatchSemaphore](), [pthread_t]()) }
@@ -95,9 +96,15 @@ final class RequestDispatcher: Sendable {
         for worker in idle {
             worker.signal()
         }
-        for thread in threads {
-            WorkerThread.join(thread)
+        // Running transfers stop at curl's next progress check (within about a second). Their
+        // threads are joined on a thread of their own, so that the caller (often a task on the
+        // cooperative pool) never blocks for that long.
+        guard !threads.isEmpty else { return }
+        let reaper = Thread {
+            for thread in threads { WorkerThread.join(thread) }
         }
+        reaper.name = "http-client-reaper"
+        reaper.start()
     }
 
     /// The body of every worker thread: take the next request, run it on this thread's easy handle,

@@ -1,4 +1,6 @@
 public import HTTPServer
+import Lifecycle
+import MandateCore
 public import MandateWeb
 
 extension Application {
@@ -10,6 +12,16 @@ extension Application {
         router.add(middleware: SecurityHeadersMiddleware())
         OperationsRoutes(database: database, metrics: metrics, isDraining: isDraining).register(on: router)
         APIRoutes(services: APIServices(environment: environment)).register(on: router)
+        let callbackSecrets = configuration.smsCallbackSecrets
+        SMSStatusRoutes(
+            database: database, clock: clock, secrets: { callbackSecrets }, logger: logger.labelled("webhooks")
+        ).register(on: router)
+        if configuration.dev {
+            DevOutboxRoutes(
+                database: database, clock: clock, templates: environment.templates,
+                logger: logger.labelled("dev-outbox")
+            ).register(on: router)
+        }
         return router
     }
 

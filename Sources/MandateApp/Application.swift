@@ -3,6 +3,7 @@ import Foundation
 public import HTTPServer
 public import Lifecycle
 public import MandateCore
+public import MandateJobs
 public import MandateWeb
 public import SQLite
 import Synchronization
@@ -15,6 +16,9 @@ public final class Application: Sendable {
     public let metrics: MetricsRegistry
     public let clock: any WallClock
     public let environment: CoreEnvironment
+    /// The job queue of the database, and its metrics (queue depth, oldest age, deliveries).
+    public let jobQueue: JobQueue
+    let jobMetrics: JobMetrics
 
     private init(
         configuration: AppConfiguration, database: Database, logger: Logger, metrics: MetricsRegistry,
@@ -26,6 +30,8 @@ public final class Application: Sendable {
         self.metrics = metrics
         self.clock = clock
         self.environment = environment
+        jobQueue = JobQueue(database: database, clock: clock)
+        jobMetrics = JobMetrics(registry: metrics, queue: jobQueue)
     }
 
     /// Opens (creating if needed) and migrates the database.
@@ -102,11 +108,14 @@ public final class Application: Sendable {
         return server
     }
 
-    /// Serves until SIGTERM or SIGINT, then drains and closes the database.
+    /// Serves until SIGTERM or SIGINT, with the job workers and the scheduler in the same process
+    /// (unless `--workers 0`). Shutdown runs in reverse: the HTTP server drains first, then the
+    /// workers finish or release their jobs, then the database closes.
     public func serve() async throws(CommandLineError) {
         let server = makeHTTPServer()
+        let port: Int
         do {
-            try server.start()
+            port = try server.start()
         } catch {
             close()
             switch error.reason {
@@ -119,13 +128,50 @@ public final class Application: Sendable {
                 throw CommandLineError(.configuration, error.message)
             }
         }
+        var jobs: JobsRuntime?
+        if configuration.workers > 0 {
+            do {
+                jobs = try await JobsRuntime.make(application: self, devOutboxBase: ownAddress(port: port))
+            } catch {
+                await server.shutdown()
+                close()
+                throw error
+            }
+        }
+        try await run(services: (jobs?.services ?? []) + [server])
+        jobs?.close()
+        close()
+    }
+
+    /// Runs the job workers and the scheduler only (`mandate worker`), next to a `serve` elsewhere.
+    public func work() async throws(CommandLineError) {
+        let jobs: JobsRuntime
         do {
-            try await ServiceGroup(services: [server], logger: logger.labelled("lifecycle")).run()
+            jobs = try await JobsRuntime.make(application: self, devOutboxBase: configuration.effectivePublicURL)
+        } catch {
+            close()
+            throw error
+        }
+        try await run(services: jobs.services)
+        jobs.close()
+        close()
+    }
+
+    private func run(services: [any Service]) async throws(CommandLineError) {
+        do {
+            try await ServiceGroup(services: services, logger: logger.labelled("lifecycle")).run()
         } catch {
             close()
             throw CommandLineError(.software, "a service failed: \(error)")
         }
-        close()
+    }
+
+    /// How this process reaches itself (the dev outbox): the public URL when set, else loopback.
+    private func ownAddress(port: Int) -> String {
+        if configuration.publicURL != nil { return configuration.effectivePublicURL }
+        let host = configuration.host
+        let reachable = host == "0.0.0.0" || host == "::" || host.contains(":") ? "127.0.0.1" : host
+        return "http://\(reachable):\(port)"
     }
 }
 

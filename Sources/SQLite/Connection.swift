@@ -37,6 +37,7 @@ public final class Connection {
     /// - Throws: ``SQLiteError`` (reason ``SQLiteError/Reason/cantOpen`` when the file, or for
     ///   WAL its directory, cannot be opened); the message names `path`.
     public init(path: String, mode: OpenMode, busyTimeout: Duration = .seconds(5)) throws(SQLiteError) {
+        LibraryConfiguration.applied
         var database: OpaquePointer?
         // NOMUTEX: each connection is confined to one thread, so SQLite's per-connection mutex is
         // pure overhead. EXRESCODE: report extended result codes (e.g. which constraint failed).

@@ -5,9 +5,8 @@ import Testing
 @Suite("Failures")
 struct FailureTests {
     @Test func connectionRefusedIsConnectionFailed() async throws {
-        // Bind a port, then close it: nothing listens there afterwards, so connect is refused.
-        let (descriptor, port) = try LoopbackSocket.listen(backlog: 1)
-        close(descriptor)
+        let (descriptor, port) = try LoopbackSocket.refusing()
+        defer { close(descriptor) }
         let client = HTTPClient(configuration: quickConfiguration())
         defer { client.shutdown() }
         let error = await failure(of: HTTPClientRequest(url: "http://127.0.0.1:\(port)/"), on: client)

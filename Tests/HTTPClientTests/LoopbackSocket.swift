@@ -7,7 +7,13 @@ enum LoopbackSocket {
     }
 
     /// A listening TCP socket on 127.0.0.1 with an ephemeral port (port 0 asks the kernel for one).
-    static func listen(backlog: Int32) throws -> (descriptor: Int32, port: Int) {
+    /// A bound socket that does not listen: connects to its port are refused, and while it is
+    /// held no other test can take the port (a port closed after use may be reused at once).
+    static func refusing() throws -> (descriptor: Int32, port: Int) {
+        try listen(backlog: nil)
+    }
+
+    static func listen(backlog: Int32?) throws -> (descriptor: Int32, port: Int) {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(description: "socket: errno \(errno)") }
         var reuse: Int32 = 1
@@ -18,7 +24,7 @@ enum LoopbackSocket {
                 bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard bound == 0, Glibc.listen(descriptor, backlog) == 0 else {
+        guard bound == 0, backlog.map({ Glibc.listen(descriptor, $0) == 0 }) ?? true else {
             close(descriptor)
             throw Failure(description: "bind/listen: errno \(errno)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import HTTPClient
 import Lifecycle
 import MandateCore
@@ -176,9 +177,13 @@ struct WebhookDeliveryTests {
             try WebhookGateway(name: "sms", url: "http://127.0.0.1/", secret: "not-a-secret")
         }
         let fixture = try DeliveryFixture { _, _ in .respond(status: 200) }
-        fixture.sink.stop()
+        // A socket bound but not listening: connections to its port are refused, and no other
+        // test can take the port while it is held (a stopped server's port could be reused).
+        let refusing = try RefusingPort()
+        defer { refusing.close() }
         let deliverer = WebhookDeliverer(client: fixture.client, endpoints: fixture.endpoints, clock: fixture.clock)
-        let gateway = try WebhookGateway(name: "sms", url: fixture.sink.url(), secret: DeliveryFixture.secretText)
+        let gateway = try WebhookGateway(
+            name: "sms", url: "http://127.0.0.1:\(refusing.port)/hooks", secret: DeliveryFixture.secretText)
         let result = await deliverer.deliver(body: Array("{}".utf8), webhookID: "msg_x", to: gateway, notAfter: nil)
         guard case .retry(nil, let error) = result else {
             Issue.record("expected a retry, got \(result)")
@@ -186,4 +191,31 @@ struct WebhookDeliveryTests {
         }
         #expect(error.contains("webhook endpoint 'sms'"))
     }
+}
+
+/// A loopback port that refuses connections for as long as this value holds it.
+struct RefusingPort {
+    let fd: Int32
+    let port: Int
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        fd = descriptor
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0 else { throw SinkFailure("cannot bind a refusing port") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() { _ = Glibc.close(fd) }
 }

@@ -9,6 +9,8 @@ enum HelpText {
 
         COMMANDS:
           serve      Run the HTTP API and dashboard (and the job workers).
+          worker     Run only the job workers and scheduler (next to a serve).
+          jobs       jobs list|show|retry|purge-dead|endpoints|enable-endpoint: inspect the job queue.
           migrate    Create or upgrade the database schema, then exit.
           tenant     tenant create: add an organization.
           user       user create: add a user to an organization.
@@ -28,6 +30,12 @@ enum HelpText {
 
     static var serve: String {
         "mandate serve — run the HTTP API.\n\nUSAGE: mandate serve [options]\n\nOPTIONS:\n"
+            + describe(AppConfiguration.options)
+    }
+
+    static var worker: String {
+        "mandate worker — deliver queued SMS and email and run scheduled sweeps.\n\nUSAGE: mandate worker [options]\n\n"
+            + "Takes the options of serve; --host/--port only shape the dev outbox address.\n\nOPTIONS:\n"
             + describe(AppConfiguration.options)
     }
 

@@ -43,6 +43,16 @@ public enum MandateCommand {
             }
             try await application.serve()
             return .success
+        case "worker":
+            if rest.contains("--help") { return help(HelpText.worker) }
+            let options = try ParsedOptions(arguments: rest, specs: AppConfiguration.options, environment: environment)
+            try rejectPositional(options, command: command)
+            let application = try await Application.open(try AppConfiguration(options: options))
+            try await application.work()
+            return .success
+        case "jobs":
+            if rest.contains("--help") { return help(HelpText.jobs) }
+            return try await JobsCommand.run(rest, environment: environment)
         case "tenant":
             if rest.contains("--help") { return help(HelpText.describe(TenantCommand.createOptions)) }
             return try await TenantCommand.run(rest, environment: environment)

@@ -23,6 +23,17 @@ public struct AppConfiguration: Sendable {
     public var publicURL: String?
     /// Threads hashing passwords at once (each needs 128 MiB at the OWASP parameters).
     public var passwordHashThreads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Outbound gateways; unset URLs fall back to the dev outbox in dev mode.
+    public var smsWebhookURL: String?
+    public var smsWebhookSecret: String?
+    public var emailWebhookURL: String?
+    public var emailWebhookSecret: String?
+    /// Secrets accepted on `/webhooks/sms/status` (several during a rotation).
+    public var smsCallbackSecrets: [String] = []
+    /// Concurrent job deliveries; 0 runs `serve` without workers (use `mandate worker`).
+    public var workers = 16
+    /// How long a claimed job stays leased (longer than the 15 s delivery timeout).
+    public var jobLeaseSeconds = 60
 
     public init() {}
 
@@ -48,6 +59,16 @@ public struct AppConfiguration: Sendable {
         OptionSpec("trusted-proxies", help: "Comma-separated proxy addresses whose X-Forwarded-* headers are trusted."),
         OptionSpec("resources", help: "Folder holding Fixtures/ and Templates/ (default: the current directory)."),
         OptionSpec("public-url", help: "Public address for links in emails (default: http://HOST:PORT)."),
+        OptionSpec("sms-webhook-url", help: "SMS gateway webhook (http or https)."),
+        OptionSpec("sms-webhook-secret", help: "Signing secret for the SMS gateway (whsec_…)."),
+        OptionSpec("email-webhook-url", help: "Email gateway webhook (http or https)."),
+        OptionSpec("email-webhook-secret", help: "Signing secret for the email gateway (whsec_…)."),
+        OptionSpec("sms-callback-secret", help: "Secrets (comma-separated) for /webhooks/sms/status."),
+        OptionSpec(
+            "workers", kind: .integer(0...256), default: "16", help: "Concurrent job deliveries (0: none in serve)."),
+        OptionSpec(
+            "job-lease-seconds", kind: .integer(1...3600), default: "60",
+            help: "How long a worker holds a claimed job before another may take it."),
         OptionSpec(
             "password-hash-threads", kind: .integer(1...64),
             default: String(max(1, ProcessInfo.processInfo.activeProcessorCount)),
@@ -76,6 +97,13 @@ public struct AppConfiguration: Sendable {
         }
         publicURL = options.string("public-url")
         passwordHashThreads = options.integer("password-hash-threads") ?? passwordHashThreads
+        smsWebhookURL = options.string("sms-webhook-url")
+        smsWebhookSecret = options.string("sms-webhook-secret")
+        emailWebhookURL = options.string("email-webhook-url")
+        emailWebhookSecret = options.string("email-webhook-secret")
+        smsCallbackSecrets = options.list("sms-callback-secret")
+        workers = options.integer("workers") ?? workers
+        jobLeaseSeconds = options.integer("job-lease-seconds") ?? jobLeaseSeconds
     }
 
     /// The base of links in emails.

@@ -3,8 +3,9 @@ import HTMLTemplates
 import Lifecycle
 import SQLite
 
-/// The invitation email: rendered from `Templates/email/invitation.{txt,html}` and queued in the
-/// same transaction as the invitation, so it is sent exactly when the invitation exists.
+/// The invitation email: rendered from `Templates/email/invitation.{txt,html}` and queued through
+/// the outbox in the same transaction as the invitation, so it is sent exactly when the invitation
+/// exists. Callers poke `CoreEnvironment.jobNotifier` after the commit.
 struct InvitationMail: Sendable {
     let environment: CoreEnvironment
 
@@ -36,9 +37,11 @@ struct InvitationMail: Sendable {
         let content = render(
             for: user, tenant: tenant, token: token, invitation: invitation,
             inviter: inviter.map { $0.name.isEmpty ? $0.email : $0.name })
-        try EmailQueue.enqueue(
-            to: user.email, content: content, tenantID: tenant.id, userID: user.id, now: invitation.createdAt,
-            on: connection)
+        _ = try MessageStore.queueEmail(
+            EmailMessageRequest(
+                tenantID: tenant.id, userID: user.id, to: user.email, subject: content.subject, text: content.text,
+                html: content.html),
+            on: connection, now: invitation.createdAt)
     }
 
     static func format(_ date: Date) -> String {

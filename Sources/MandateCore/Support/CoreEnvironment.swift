@@ -15,10 +15,13 @@ public struct CoreEnvironment: Sendable {
     public let publicBaseURL: String
     /// Email and SMS message templates (`Templates/email`, `Templates/sms`).
     public let templates: TemplateLibrary
+    /// Wakes in-process job workers after a transaction that queued jobs has committed.
+    public let jobNotifier: JobNotifier
 
     public init(
         database: Database, clock: any WallClock, catalog: PlanCatalog, hasher: PasswordHasher,
-        blocklist: PasswordBlocklist, logger: Logger, publicBaseURL: String, templates: TemplateLibrary
+        blocklist: PasswordBlocklist, logger: Logger, publicBaseURL: String, templates: TemplateLibrary,
+        jobNotifier: JobNotifier = JobNotifier()
     ) {
         self.database = database
         self.clock = clock
@@ -28,6 +31,7 @@ public struct CoreEnvironment: Sendable {
         self.logger = logger
         self.publicBaseURL = publicBaseURL
         self.templates = templates
+        self.jobNotifier = jobNotifier
     }
 
     /// Runs `body` in a write transaction, mapping failures to `CoreError` (unique violations

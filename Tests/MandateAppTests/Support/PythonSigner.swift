@@ -1,0 +1,51 @@
+import Foundation
+import Lifecycle
+
+/// Signs webhooks with an independent implementation: the `standardwebhooks` package from PyPI in
+/// the virtualenv at `<repository root>/.venv` (the Makefile creates it). Tests that need it are
+/// disabled when it is missing.
+enum PythonSigner {
+    static let python = TestApp.repositoryRoot.appendingPathComponent(".venv/bin/python").path
+
+    /// Whether the virtualenv with `standardwebhooks` exists (checked once per run).
+    static let isAvailable: Bool = {
+        guard FileManager.default.isExecutableFile(atPath: python) else { return false }
+        return (try? runBlocking(["-c", "import standardwebhooks"])) != nil
+    }()
+
+    private static let script = #"""
+        import base64, sys
+        from datetime import datetime, timezone
+        from standardwebhooks import Webhook
+        secret, msg_id, seconds, body = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+        stamp = datetime.fromtimestamp(seconds, tz=timezone.utc)
+        print(Webhook(secret).sign(msg_id, stamp, base64.b64decode(body).decode("utf-8")))
+        """#
+
+    /// The `webhook-signature` value Python computes.
+    static func sign(id: String, timestamp: Date, body: [UInt8], secret: String) async throws -> String {
+        let arguments = [
+            "-c", script, secret, id, String(Int64(timestamp.timeIntervalSince1970)),
+            Data(body).base64EncodedString(),
+        ]
+        // Spawning and waiting blocks: off the cooperative pool, which parallel tests need.
+        let output = try await runOffPool { try runBlocking(arguments) }
+        return output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private static func runBlocking(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = arguments
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw TestFailure("python exited with status \(process.terminationStatus)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
