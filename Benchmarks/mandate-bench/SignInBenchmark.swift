@@ -13,7 +13,8 @@ enum SignInBenchmark {
         let script = try luaScript()
         let url = "http://127.0.0.1:\(server.port)/api/v1/auth/login"
 
-        let single = try WrkResult.run(url: url, threads: 1, connections: 1, seconds: seconds, script: script)
+        let single = try WrkResult.run(
+            url: url, threads: 1, connections: 1, seconds: seconds, script: script, timeoutSeconds: 30)
         let metrics = try SimpleHTTP.request(port: server.port, method: "GET", path: "/metrics").body
         let routeSum = SimpleHTTP.metric(metrics, "http_request_duration_seconds_sum{route=\"/api/v1/auth/login\"}")
         let routeCount = SimpleHTTP.metric(metrics, "http_request_duration_seconds_count{route=\"/api/v1/auth/login\"}")
@@ -28,13 +29,14 @@ enum SignInBenchmark {
                 routeSum / routeCount * 1000, hashSum / hashCount * 1000, (routeSum - hashSum) / routeCount * 1000,
                 waitSum / max(1, hashCount) * 1000))
 
-        let busy = try WrkResult.run(url: url, threads: 1, connections: 4, seconds: seconds, script: script)
+        let busy = try WrkResult.run(
+            url: url, threads: 1, connections: 4, seconds: seconds, script: script, timeoutSeconds: 30)
         print("four clients:      \(busy.summary)")
 
         // 100 clients hammer sign-in while another client measures /healthz.
         let hammer = Process()
         hammer.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
-        hammer.arguments = ["-t1", "-c100", "-d\(seconds + 4)s", "-s", script, url]
+        hammer.arguments = ["-t1", "-c100", "-d\(seconds + 4)s", "--timeout", "30s", "-s", script, url]
         hammer.standardOutput = FileHandle.nullDevice
         hammer.standardError = FileHandle.nullDevice
         try hammer.run()

@@ -7,12 +7,14 @@ struct WrkResult {
     var p99Milliseconds: Double
     var errors: Int
 
-    static func run(url: String, threads: Int, connections: Int, seconds: Int, script: String? = nil) throws
-        -> WrkResult
-    {
+    static func run(
+        url: String, threads: Int, connections: Int, seconds: Int, script: String? = nil, timeoutSeconds: Int = 2
+    ) throws -> WrkResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
-        var arguments = ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency"]
+        var arguments = [
+            "-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", "--timeout", "\(timeoutSeconds)s",
+        ]
         if let script { arguments += ["-s", script] }
         process.arguments = arguments + [url]
         let pipe = Pipe()

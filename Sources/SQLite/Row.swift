@@ -2,7 +2,7 @@
 /// the connection and the thread that read it.
 public struct Row: Sendable {
     /// Column names and source SQL, shared by all rows of one statement.
-    let layout: RowLayout
+    @usableFromInline let layout: RowLayout
     /// The column values, in result order.
     public let values: [SQLValue]
 
@@ -43,36 +43,47 @@ public struct Row: Sendable {
     /// - Throws: ``SQLiteError`` with reason ``SQLiteError/Reason/decoding`` when there is no such
     ///   column, when it holds `NULL` and `T` is not optional, or when its storage class does not
     ///   fit `T`.
+    @inlinable
     public func decode<T: SQLDecodable>(_ column: String, as type: T.Type = T.self) throws(SQLiteError) -> T {
         guard let index = layout.index(of: column), index < values.count else {
-            throw .decoding(
-                "no column named '\(column)' (columns: \(layout.names.joined(separator: ", ")))", sql: layout.sql)
+            throw missingColumn(column)
         }
-        return try decodeValue(values[index], column: "'\(column)'", as: type)
+        if let decoded = T(sqlValue: values[index]) { return decoded }
+        throw mismatch(values[index], column: "'\(column)'", as: T.self)
     }
 
     /// Decodes the value at `index` (0-based) as `T`.
     ///
     /// - Throws: ``SQLiteError`` with reason ``SQLiteError/Reason/decoding`` when `index` is out of
     ///   range, when the value is `NULL` and `T` is not optional, or when it does not fit `T`.
+    @inlinable
     public func decode<T: SQLDecodable>(_ index: Int, as type: T.Type = T.self) throws(SQLiteError) -> T {
         guard values.indices.contains(index) else {
-            throw .decoding("no column at index \(index) (the row has \(values.count) columns)", sql: layout.sql)
+            throw missingIndex(index)
         }
-        return try decodeValue(values[index], column: "\(index)", as: type)
+        if let decoded = T(sqlValue: values[index]) { return decoded }
+        throw mismatch(values[index], column: "\(index)", as: T.self)
     }
 
-    private func decodeValue<T: SQLDecodable>(
-        _ value: SQLValue, column: String, as type: T.Type
-    ) throws(SQLiteError) -> T {
-        if let decoded = T(sqlValue: value) {
-            return decoded
-        }
+    // The error paths build their messages only when a decode fails (the hot path is inlined
+    // into callers and specialised for each type).
+
+    @usableFromInline
+    func missingColumn(_ column: String) -> SQLiteError {
+        .decoding("no column named '\(column)' (columns: \(layout.names.joined(separator: ", ")))", sql: layout.sql)
+    }
+
+    @usableFromInline
+    func missingIndex(_ index: Int) -> SQLiteError {
+        .decoding("no column at index \(index) (the row has \(values.count) columns)", sql: layout.sql)
+    }
+
+    @usableFromInline
+    func mismatch(_ value: SQLValue, column: String, as type: Any.Type) -> SQLiteError {
         if value.isNull {
-            throw .decoding("column \(column) is NULL but \(T.self) is not optional", sql: layout.sql)
+            return .decoding("column \(column) is NULL but \(type) is not optional", sql: layout.sql)
         }
-        throw .decoding(
-            "column \(column) holds \(value.storageClassName), which cannot be decoded as \(T.self)",
-            sql: layout.sql)
+        return .decoding(
+            "column \(column) holds \(value.storageClassName), which cannot be decoded as \(type)", sql: layout.sql)
     }
 }

@@ -1,5 +1,6 @@
 /// Column names of a statement's result, shared by every ``Row`` it produces so that a row costs
 /// one array of values and nothing more.
+@usableFromInline
 final class RowLayout: Sendable {
     /// Column names in result order.
     let names: [String]
@@ -21,6 +22,7 @@ final class RowLayout: Sendable {
 
     /// The index of the column called `name`. SQLite identifiers are ASCII case-insensitive, so an
     /// exact match is tried first and a case-insensitive one second.
+    @usableFromInline
     func index(of name: String) -> Int? {
         if let index = indexByName[name] {
             return index

@@ -18,12 +18,12 @@ enum UserStore {
 
     static func find(id: String, tenantID: String, on connection: Connection) throws -> User? {
         try connection.queryOne("SELECT \(columns) FROM users WHERE id = ? AND tenant_id = ?", id, tenantID)
-            .map(decode)
+            .map { try decode($0) }
     }
 
     static func find(email: String, tenantID: String, on connection: Connection) throws -> User? {
         try connection.queryOne("SELECT \(columns) FROM users WHERE email = ? AND tenant_id = ?", email, tenantID)
-            .map(decode)
+            .map { try decode($0) }
     }
 
     /// Saves every mutable field.
@@ -100,7 +100,7 @@ enum UserStore {
             parameters[":after"] = after
         }
         sql += " ORDER BY email LIMIT :limit"
-        return try connection.query(sql, named: parameters).map(decode)
+        return try connection.query(sql, named: parameters).map { try decode($0) }
     }
 
     static func escapeLike(_ text: String) -> String {
@@ -108,15 +108,19 @@ enum UserStore {
             .replacingOccurrences(of: "_", with: "\\_")
     }
 
-    static func decode(_ row: Row) throws -> User {
+    /// Decodes the `columns` of a user starting at column `base` (by position: no name lookups).
+    static func decode(_ row: Row, at base: Int = 0) throws -> User {
         User(
-            id: try row.decode("id"), tenantID: try row.decode("tenant_id"), email: try row.decode("email"),
-            name: try row.decode("name"), role: Role(rawValue: try row.decode("role")) ?? .member,
-            status: UserStatus(rawValue: try row.decode("status")) ?? .suspended,
-            authSource: AuthSource(rawValue: try row.decode("auth_source")) ?? .local,
-            passwordHash: try row.decode("password_hash"), passwordChangedAt: try row.decode("password_changed_at"),
-            failedAttempts: try row.decode("failed_attempts"), lockedUntil: try row.decode("locked_until"),
-            lastSignInAt: try row.decode("last_sign_in_at"), activatedAt: try row.decode("activated_at"),
-            createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
+            id: try row.decode(base), tenantID: try row.decode(base + 1), email: try row.decode(base + 2),
+            name: try row.decode(base + 3), role: Role(rawValue: try row.decode(base + 4)) ?? .member,
+            status: UserStatus(rawValue: try row.decode(base + 5)) ?? .suspended,
+            authSource: AuthSource(rawValue: try row.decode(base + 6)) ?? .local,
+            passwordHash: try row.decode(base + 7), passwordChangedAt: try row.decode(base + 8),
+            failedAttempts: try row.decode(base + 9), lockedUntil: try row.decode(base + 10),
+            lastSignInAt: try row.decode(base + 11), activatedAt: try row.decode(base + 12),
+            createdAt: try row.decode(base + 13), updatedAt: try row.decode(base + 14))
     }
+
+    /// The number of `columns`.
+    static let columnCount = 15
 }

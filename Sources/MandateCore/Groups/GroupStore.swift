@@ -49,18 +49,16 @@ enum GroupStore {
     }
 
     static func members(groupID: String, tenantID: String, on connection: Connection) throws -> [GroupMember] {
-        let columns = UserStore.columns.split(separator: ",").map {
-            "u." + $0.trimmingCharacters(in: .whitespacesAndNewlines)
+        try connection.query(membersSQL, groupID, tenantID).map { row in
+            GroupMember(user: try UserStore.decode(row), addedAt: try row.decode(UserStore.columnCount))
         }
-        .joined(separator: ", ")
-        return try connection.query(
-            """
-            SELECT \(columns), m.added_at AS member_added_at
-            FROM group_members m JOIN users u ON u.id = m.user_id
-            WHERE m.group_id = ? AND u.tenant_id = ? ORDER BY u.email
-            """, groupID, tenantID
-        ).map { row in GroupMember(user: try UserStore.decode(row), addedAt: try row.decode("member_added_at")) }
     }
+
+    private static let membersSQL = """
+        SELECT \(SQLColumns.qualified("u", UserStore.columns)), m.added_at
+        FROM group_members m JOIN users u ON u.id = m.user_id
+        WHERE m.group_id = ? AND u.tenant_id = ? ORDER BY u.email
+        """
 
     static func decode(_ row: Row) throws -> Group {
         Group(

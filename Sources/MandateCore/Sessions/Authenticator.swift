@@ -24,16 +24,9 @@ public struct Authenticator: Sendable {
         }
         let hash = SecretToken.hash(token)
         let now = environment.clock.now()
-        // One read transaction for the three lookups: a consistent snapshot, and one round of
-        // SQLite's file locking instead of three.
-        let found = try await environment.read { connection -> (Session, User, Tenant)? in
-            try connection.transaction(.deferred) {
-                guard let session = try SessionStore.find(tokenHash: hash, on: connection),
-                    let user = try UserStore.find(id: session.userID, tenantID: session.tenantID, on: connection),
-                    let tenant = try TenantStore.find(id: session.tenantID, on: connection)
-                else { return nil }
-                return (session, user, tenant)
-            }
+        // One statement: a consistent snapshot and a single trip through SQLite's locking.
+        let found = try await environment.read { connection in
+            try SessionStore.findWithOwner(tokenHash: hash, on: connection)
         }
         guard let (foundSession, user, tenant) = found else {
             throw CoreError(.unauthenticated, "The session is not valid; sign in again.")

@@ -25,4 +25,7 @@ public struct Entitlement: Sendable, Equatable {
     public func includes(_ feature: Feature) -> Bool { effectivePlan.includes(feature) }
 
     public var features: Set<Feature> { effectivePlan.features }
+
+    /// The effective feature names, sorted.
+    public var featureNames: [String] { effectivePlan.featureNames }
 }

@@ -19,15 +19,15 @@ enum TenantStore {
     }
 
     static func find(id: String, on connection: Connection) throws -> Tenant? {
-        try connection.queryOne("SELECT \(columns) FROM tenants WHERE id = ?", id).map(decode)
+        try connection.queryOne("SELECT \(columns) FROM tenants WHERE id = ?", id).map { try decode($0) }
     }
 
     static func find(slug: String, on connection: Connection) throws -> Tenant? {
-        try connection.queryOne("SELECT \(columns) FROM tenants WHERE slug = ?", slug).map(decode)
+        try connection.queryOne("SELECT \(columns) FROM tenants WHERE slug = ?", slug).map { try decode($0) }
     }
 
     static func all(on connection: Connection) throws -> [Tenant] {
-        try connection.query("SELECT \(columns) FROM tenants ORDER BY slug").map(decode)
+        try connection.query("SELECT \(columns) FROM tenants ORDER BY slug").map { try decode($0) }
     }
 
     static func update(_ tenant: Tenant, on connection: Connection) throws {
@@ -42,17 +42,21 @@ enum TenantStore {
             tenant.settings.sessionAbsoluteHours, tenant.updatedAt, tenant.id)
     }
 
-    static func decode(_ row: Row) throws -> Tenant {
+    /// Decodes the `columns` of a tenant starting at column `base` (by position).
+    static func decode(_ row: Row, at base: Int = 0) throws -> Tenant {
         var settings = TenantSettings()
-        settings.passwordMinLength = try row.decode("password_min_length")
-        settings.lockoutThreshold = try row.decode("lockout_threshold")
-        settings.sessionIdleMinutes = try row.decode("session_idle_minutes")
-        settings.sessionAbsoluteHours = try row.decode("session_absolute_hours")
+        settings.passwordMinLength = try row.decode(base + 7)
+        settings.lockoutThreshold = try row.decode(base + 8)
+        settings.sessionIdleMinutes = try row.decode(base + 9)
+        settings.sessionAbsoluteHours = try row.decode(base + 10)
         return Tenant(
-            id: try row.decode("id"), slug: try row.decode("slug"), name: try row.decode("name"),
-            planID: try row.decode("plan"),
-            subscriptionStatus: SubscriptionStatus(rawValue: try row.decode("subscription_status")) ?? .canceled,
-            trialEndsAt: try row.decode("trial_ends_at"), timeZone: try row.decode("time_zone"), settings: settings,
-            createdAt: try row.decode("created_at"), updatedAt: try row.decode("updated_at"))
+            id: try row.decode(base), slug: try row.decode(base + 1), name: try row.decode(base + 2),
+            planID: try row.decode(base + 3),
+            subscriptionStatus: SubscriptionStatus(rawValue: try row.decode(base + 4)) ?? .canceled,
+            trialEndsAt: try row.decode(base + 5), timeZone: try row.decode(base + 6), settings: settings,
+            createdAt: try row.decode(base + 11), updatedAt: try row.decode(base + 12))
     }
+
+    /// The number of `columns`.
+    static let columnCount = 13
 }

@@ -83,7 +83,7 @@ struct MeJSON: JSONRepresentable {
             }
             json.key("organization")
             json.object { organization in
-                organization.field("features", entitlement.features.map(\.rawValue).sorted())
+                organization.field("features", entitlement.featureNames)
                 organization.field("id", tenant.id)
                 organization.field("name", tenant.name)
                 organization.field("plan", entitlement.effectivePlan.id)

@@ -53,7 +53,7 @@ struct OrganizationSettingsJSON: JSONRepresentable {
     func write(to writer: inout JSONWriter) {
         writer.object { json in
             json.field("effectiveTier", entitlement.effectivePlan.id)
-            json.field("features", entitlement.features.map(\.rawValue).sorted())
+            json.field("features", entitlement.featureNames)
             json.field("id", tenant.id)
             json.field("lockoutThreshold", tenant.settings.lockoutThreshold)
             json.field("name", tenant.name)
