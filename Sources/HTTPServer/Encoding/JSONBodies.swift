@@ -24,15 +24,6 @@ extension HTTPRequest {
     }
 }
 
-extension HTTPResponse {
-    /// A JSON response encoded from `value`.
-    public static func json(_ value: some Encodable, status: HTTPStatus = .ok, encoder: JSONEncoder = JSONEncoder())
-        throws -> HTTPResponse
-    {
-        .json(bytes: Array(try encoder.encode(value)), status: status)
-    }
-}
-
 enum JSONErrors {
     static func describe(_ error: DecodingError) -> HTTPError {
         switch error {

@@ -8,9 +8,6 @@ public struct HTTPMethod: Sendable, Hashable, CustomStringConvertible, Expressib
 
     public var description: String { rawValue }
 
-    /// Safe methods (RFC 9110 §9.2.1) never change state; CSRF checks skip them.
-    public var isSafe: Bool { self == .get || self == .head || self == .options }
-
     public static let get = HTTPMethod("GET")
     public static let head = HTTPMethod("HEAD")
     public static let post = HTTPMethod("POST")

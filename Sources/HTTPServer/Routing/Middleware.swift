@@ -11,19 +11,3 @@ public protocol Middleware<Context>: Sendable {
 
     func handle(_ request: HTTPRequest, context: Context, next: RouteHandler<Context>) async throws -> HTTPResponse
 }
-
-/// A middleware made from a closure.
-public struct ClosureMiddleware<Context: RequestContext>: Middleware {
-    private let body: @Sendable (HTTPRequest, Context, RouteHandler<Context>) async throws -> HTTPResponse
-
-    public init(_ body: @escaping @Sendable (HTTPRequest, Context, RouteHandler<Context>) async throws -> HTTPResponse)
-    {
-        self.body = body
-    }
-
-    public func handle(_ request: HTTPRequest, context: Context, next: RouteHandler<Context>) async throws
-        -> HTTPResponse
-    {
-        try await body(request, context, next)
-    }
-}

@@ -95,9 +95,6 @@ extension EventLoop {
         if let error { waiter.resume(throwing: error) } else { waiter.resume() }
     }
 
-    /// Number of open connections on this loop.
-    var connectionCount: Int { sockets.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
-
     /// Wakes every connection waiting for a new request so it closes (graceful drain).
     func closeIdleConnections() {
         assert(inLoop)

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Everything that shapes the HTTP server. Defaults follow SECURITY.md ("HTTP server").
 public struct HTTPServerConfiguration: Sendable {
     /// Address to listen on; `0.0.0.0` or `::` for all interfaces.
@@ -47,7 +49,5 @@ public struct HTTPServerConfiguration: Sendable {
     }
 
     /// Online processors.
-    public static var coreCount: Int { max(1, Int(sysconfValue())) }
-
-    private static func sysconfValue() -> Int { SystemInfo.onlineProcessors() }
+    public static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }

@@ -107,8 +107,7 @@ public struct UserService: Sendable {
         let token = SecretToken.make(prefix: SecretToken.invitationPrefix)
         let actor = principal.auditActor(ipAddress: origin.ipAddress)
         let mail = InvitationMail(environment: environment)
-        defer { environment.jobNotifier.notify() }
-        return try await environment.write { connection in
+        let invited = try await environment.write { connection in
             guard let user = try UserStore.find(id: userID, tenantID: tenant.id, on: connection) else {
                 throw CoreError.notFound("The user")
             }
@@ -128,6 +127,8 @@ public struct UserService: Sendable {
                 on: connection)
             return Invited(user: user, invitation: invitation, token: token)
         }
+        environment.jobNotifier.notify()
+        return invited
     }
 
     // MARK: Changing

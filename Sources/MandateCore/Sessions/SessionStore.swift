@@ -40,10 +40,6 @@ enum SessionStore {
         return try connection.run("DELETE FROM sessions WHERE user_id = ?", userID)
     }
 
-    static func count(userID: String, on connection: Connection) throws -> Int {
-        try connection.queryOne("SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?", userID)?.decode("n") ?? 0
-    }
-
     /// Removes sessions past their absolute end (housekeeping; validity is checked on every use anyway).
     @discardableResult
     static func purgeExpired(now: Date, on connection: Connection) throws -> Int {

@@ -23,7 +23,4 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { value }
-
-    /// The part before the `@`.
-    public var localPart: String { String(value.split(separator: "@")[0]) }
 }

@@ -10,13 +10,4 @@ public enum Identifier {
         prefix + "_" + Base32.encode(SecureRandom.bytes(count: 10), padding: false).lowercased()
     }
 
-    /// Whether `value` looks like an id with `prefix` (cheap shape check before a lookup).
-    public static func isWellFormed(_ value: String, prefix: String) -> Bool {
-        let utf8 = value.utf8
-        guard utf8.count == prefix.utf8.count + 17, value.hasPrefix(prefix + "_") else { return false }
-        return utf8.dropFirst(prefix.utf8.count + 1).allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-                || (UInt8(ascii: "2")...UInt8(ascii: "7")).contains(byte)
-        }
-    }
 }
