@@ -2,7 +2,7 @@
 # Both install missing Debian packages first (as root; otherwise they print the command).
 
 BUILD_DEPS := libsqlite3-dev libcurl4-openssl-dev libssl-dev pkg-config
-TEST_DEPS := sqlite3 python3 python3-venv
+TEST_DEPS := sqlite3 python3 python3-venv librsvg2-bin zbar-tools
 BENCH_DEPS := wrk
 SWIFT_FLAGS ?=
 

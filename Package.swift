@@ -31,10 +31,11 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["CCurl"], swiftSettings: swiftSettings),
         .target(name: "HTTPServer", dependencies: ["CLinux", "Lifecycle"], swiftSettings: swiftSettings),
         .target(name: "HTMLTemplates", swiftSettings: swiftSettings),
+        .target(name: "QRCode", swiftSettings: swiftSettings),
 
         // The business, the job workers, the web layer and the composition root.
         .target(
-            name: "MandateCore", dependencies: ["SQLite", "Crypto", "Lifecycle", "HTMLTemplates"],
+            name: "MandateCore", dependencies: ["SQLite", "Crypto", "Lifecycle", "HTMLTemplates", "QRCode"],
             swiftSettings: swiftSettings),
         .target(
             name: "MandateJobs", dependencies: ["MandateCore", "HTTPClient", "SQLite", "Crypto", "Lifecycle"],
@@ -55,7 +56,7 @@ let package = Package(
         // Benchmarks: `swift run -c release mandate-bench <name>` (see README).
         .executableTarget(
             name: "mandate-bench",
-            dependencies: [],
+            dependencies: ["Crypto"],
             path: "Benchmarks/mandate-bench", swiftSettings: swiftSettings),
 
         .executableTarget(
@@ -69,6 +70,7 @@ let package = Package(
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Lifecycle"], swiftSettings: swiftSettings),
         .testTarget(name: "HTMLTemplatesTests", dependencies: ["HTMLTemplates"], swiftSettings: swiftSettings),
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MandateCoreTests", dependencies: ["MandateCore", "SQLite", "Crypto", "Lifecycle"],
             swiftSettings: swiftSettings),

@@ -9,6 +9,8 @@ let benchmarks: [String: ([String]) async throws -> Void] = [
     "idle-connections": IdleConnectionsBenchmark.run,
     "signin": SignInBenchmark.run,
     "me": MeBenchmark.run,
+    "sms-latency": SMSLatencyBenchmark.run,
+    "totp": TOTPBenchmark.run,
 ]
 
 guard let name = arguments.first, let benchmark = benchmarks[name] else {

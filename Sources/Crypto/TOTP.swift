@@ -48,24 +48,36 @@ public struct TOTP: Sendable {
     /// network delay/clock drift; `window` is clamped to 0...`maximumWindow`). Only steps strictly
     /// greater than `lastUsedStep` are eligible: §5.2 requires that a code is accepted only once, so the
     /// caller stores the returned step and passes it back next time. A `code` that is not exactly
-    /// `digits` ASCII digits is rejected. Every candidate is compared in constant time and the loop
-    /// does not stop at a match; if several steps match, the latest is returned.
+    /// `digits` ASCII digits is rejected. Every eligible candidate is computed and compared without
+    /// branching on the comparison, and the loop does not stop at a match; if several steps match, the
+    /// latest is returned. If libcrypto fails (it only does when memory runs out), nothing matches.
+    ///
+    /// The key is loaded into a libcrypto HMAC context once per call and each candidate's truncated value
+    /// is compared as an integer, so a call allocates no strings or arrays.
     public func matchingStep(for code: String, at unixTime: Int64, window: Int = 1, after lastUsedStep: Int64?)
         -> Int64?
     {
-        guard HOTP.isWellFormed(code, digits: digits) else { return nil }
+        guard let offered = HOTP.parsedCode(code, digits: digits) else { return nil }
         let window = Int64(min(max(window, 0), Self.maximumWindow))
         let current = step(at: unixTime)
-        let offered = Array(code.utf8)
-        var matched: Int64?
+        guard var context = HMACContext(key: secret, algorithm: algorithm) else { return nil }
+        let modulus = HOTP.modulus(digits: digits)
+        var matched: UInt64 = 0
+        var found: UInt64 = 0
         for offset in -window...window {
             let (candidate, overflow) = current.addingReportingOverflow(offset)
             if overflow { continue }
             if let lastUsedStep, candidate <= lastUsedStep { continue }
-            if constantTimeEquals(Array(self.code(forStep: candidate).utf8), offered) {
-                matched = candidate
-            }
+            let counter = UInt64(bitPattern: candidate)
+            guard let value = context.hotpValue(counter: counter, modulus: modulus) else { return nil }
+            // equal is 1 when value == offered and 0 otherwise, computed without a branch; mask is then
+            // all ones or all zeros and selects the candidate.
+            let difference = value ^ offered
+            let equal = ((difference | (0 &- difference)) >> 63) ^ 1
+            let mask = 0 &- equal
+            matched = (counter & mask) | (matched & ~mask)
+            found |= equal
         }
-        return matched
+        return found == 0 ? nil : Int64(bitPattern: matched)
     }
 }

@@ -62,7 +62,8 @@ public final class Application: Sendable {
         let environment = CoreEnvironment(
             database: database, clock: clock, catalog: resources.catalog, hasher: hasher,
             blocklist: resources.blocklist, logger: logger.labelled("core"),
-            publicBaseURL: configuration.effectivePublicURL, templates: resources.templates)
+            publicBaseURL: configuration.effectivePublicURL, templates: resources.templates,
+            smsLimits: configuration.smsLimits)
         return Application(
             configuration: configuration, database: database, logger: logger, metrics: metrics, clock: clock,
             environment: environment)

@@ -112,6 +112,123 @@ struct TOTPTests {
         #expect(totp.matchingStep(for: eight, at: Self.now, after: nil) == nil)
     }
 
+    @Test("Malformed codes are refused even when their numeric value matches")
+    func malformedButNumericallyEqual() throws {
+        let totp = TOTP(secret: Self.secret)
+        // A time whose code starts with "0", so that dropping it gives a 5-digit string of the same value.
+        var time = Self.now
+        while !totp.code(at: time).hasPrefix("0") { time += 30 }
+        let code = totp.code(at: time)
+        #expect(totp.matchingStep(for: code, at: time, after: nil) == totp.step(at: time))
+        let rest = String(code.dropFirst())
+        var bad = ["12345", "1234567", "１２３４５６", "+12345", "-12345", "١٢٣٤٥٦", rest, "0" + code, "00" + code]
+        bad += ["+" + rest, "-" + rest, " " + rest, rest + " ", " " + code, code + " ", code + "\n"]
+        bad += ["\u{0}" + code, code + "\u{0}", Self.shifted(code, by: 0xFEE0), Self.shifted(code, by: 0x630)]
+        bad.append(String(code.prefix(3)) + " " + String(code.dropFirst(3)))
+        for candidate in bad {
+            #expect(totp.matchingStep(for: candidate, at: time, after: nil) == nil, "\(candidate.debugDescription)")
+        }
+    }
+
+    /// `code` with every scalar moved by `offset` (from ASCII digits to another script's digits).
+    static func shifted(_ code: String, by offset: UInt32) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in code.unicodeScalars { scalars.append(Unicode.Scalar(scalar.value + offset) ?? scalar) }
+        return String(scalars)
+    }
+
+    @Test("A code whose step equals the last used step is refused; the next step's code is accepted")
+    func reuseRefusedAtEveryOffset() {
+        let totp = TOTP(secret: Self.secret)
+        let current = totp.step(at: Self.now)
+        for offset: Int64 in -1...1 {
+            let step = current + offset
+            let code = totp.code(forStep: step)
+            #expect(totp.matchingStep(for: code, at: Self.now, after: step) == nil)
+            #expect(totp.matchingStep(for: code, at: Self.now, after: step + 1) == nil)
+            #expect(totp.matchingStep(for: code, at: Self.now, after: step - 1) == step)
+        }
+    }
+
+    /// "collision-7982" has the same 6-digit code, 573558, at steps 56666659 and 56666667 (found with
+    /// Python's hmac module, an implementation independent of libcrypto).
+    @Test("When several steps in the window match, the latest eligible one is returned")
+    func latestMatchWins() {
+        let totp = TOTP(secret: utf8("collision-7982"))
+        let time: Int64 = 56_666_666 * 30
+        #expect(totp.code(forStep: 56_666_659) == "573558")
+        #expect(totp.code(forStep: 56_666_667) == "573558")
+        #expect(totp.matchingStep(for: "573558", at: time, window: 10, after: nil) == 56_666_667)
+        #expect(totp.matchingStep(for: "573558", at: time, window: 7, after: 56_666_659) == 56_666_667)
+        #expect(totp.matchingStep(for: "573558", at: time, window: 10, after: 56_666_667) == nil)
+        #expect(totp.matchingStep(for: "573558", at: 56_666_658 * 30, window: 1, after: nil) == 56_666_659)
+    }
+
+    @Test("matchingStep and code(forStep:) agree with the one-shot path for random secrets, times and codes")
+    func agreesWithOneShotPath() {
+        var generator = SeededGenerator(seed: 0x7074_6F74)
+        for _ in 0..<400 {
+            let secret = SeededGenerator.secret(using: &generator)
+            let digits = Int.random(in: 6...10, using: &generator)
+            let period = [1, 30, 60].randomElement(using: &generator)!
+            let algorithm = HashAlgorithm.allCases.randomElement(using: &generator)!
+            let totp = TOTP(secret: secret, digits: digits, period: period, algorithm: algorithm)
+            let time = Self.randomTime(using: &generator)
+            let current = totp.step(at: time)
+            let window = Int.random(in: -1...(TOTP.maximumWindow + 1), using: &generator)
+            var lastUsedStep: Int64?
+            if Bool.random(using: &generator) { lastUsedStep = current &+ Int64.random(in: -4...2, using: &generator) }
+            let offset = Int64.random(in: -4...4, using: &generator)
+            var codes = [SeededGenerator.code(digits: digits, using: &generator)]
+            let (step, overflow) = current.addingReportingOverflow(offset)
+            if !overflow {
+                let counter = UInt64(bitPattern: step)
+                let expected = ReferenceOTP.code(secret: secret, counter: counter, digits: digits, algorithm: algorithm)
+                #expect(totp.code(forStep: step) == expected)
+                codes.append(expected)
+            }
+            for code in codes {
+                let expected = ReferenceOTP.matchingStep(totp, for: code, at: time, window: window, after: lastUsedStep)
+                let actual = totp.matchingStep(for: code, at: time, window: window, after: lastUsedStep)
+                #expect(actual == expected, "secret \(secret.hexEncodedString()) \(algorithm) \(digits) digits \(time)")
+            }
+        }
+    }
+
+    /// Mostly ordinary times, sometimes before the epoch or at either end of Int64 (where steps overflow).
+    static func randomTime(using generator: inout SeededGenerator) -> Int64 {
+        switch Int.random(in: 0..<10, using: &generator) {
+        case 0: Int64.min + Int64.random(in: 0...600, using: &generator)
+        case 1: Int64.max - Int64.random(in: 0...600, using: &generator)
+        case 2: Int64.random(in: -1_000_000...0, using: &generator)
+        default: Int64.random(in: 0...40_000_000_000, using: &generator)
+        }
+    }
+
+    @Test("Concurrent verifications with different secrets each get their own key")
+    func concurrentVerifications() async {
+        let agreeing = await withTaskGroup(of: Int.self) { group in
+            for task in 0..<16 {
+                group.addTask {
+                    var generator = SeededGenerator(seed: UInt64(task))
+                    var agreeing = 0
+                    for _ in 0..<100 {
+                        let totp = TOTP(secret: SeededGenerator.secret(using: &generator))
+                        let time = Int64.random(in: 0...4_000_000_000, using: &generator)
+                        let step = totp.step(at: time)
+                        let code = ReferenceOTP.code(
+                            secret: totp.secret, counter: UInt64(step), digits: 6, algorithm: .sha1)
+                        let matched = totp.matchingStep(for: code, at: time, after: nil)
+                        if matched == step, totp.code(at: time) == code { agreeing += 1 }
+                    }
+                    return agreeing
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(agreeing == 1600)
+    }
+
     @Test("Configuration is clamped rather than trusted")
     func clamping() {
         let totp = TOTP(secret: Self.secret, digits: 3, period: 0)

@@ -8,7 +8,7 @@ struct ServeTests {
     func operationsEndpoints() async throws {
         let path = try temporaryDirectory().appendingPathComponent("o.sqlite").path
         let server = try MandateProcess(["serve"], environment: ["MANDATE_PORT": "0", "MANDATE_DB": path])
-        let port = try #require(await server.listeningPort())
+        let port = try #require(await server.listeningPort(timeout: 60), "the server did not start:\n\(server.log)")
         let health = try Wire.get(port: port, path: "/healthz")
         #expect(health.hasPrefix("HTTP/1.1 200"))
         #expect(health.contains("X-Content-Type-Options: nosniff"))

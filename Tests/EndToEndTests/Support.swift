@@ -47,3 +47,58 @@ enum Wire {
         return readAll(fd)
     }
 }
+
+extension Wire {
+    /// A JSON response: the status and the body as an object (empty when it is not one).
+    struct JSONResponse {
+        let status: Int
+        let object: [String: Any]
+    }
+
+    /// Sends a request with an optional JSON body and bearer token; reads the whole response.
+    static func json(port: Int, _ method: Method, _ path: String, body: [String: Any]? = nil, token: String? = nil)
+        throws -> JSONResponse
+    {
+        let payload = try body.map { try JSONSerialization.data(withJSONObject: $0) } ?? Data()
+        var head = "\(method.rawValue) \(path) HTTP/1.1\r\nHost: e2e\r\nConnection: close\r\n"
+        if body != nil { head += "Content-Type: application/json\r\nContent-Length: \(payload.count)\r\n" }
+        if let token { head += "Authorization: Bearer \(token)\r\n" }
+        let fd = try connect(port: port)
+        defer { close(fd) }
+        send(fd, head + "\r\n" + String(decoding: payload, as: UTF8.self))
+        let response = readAll(fd)
+        let status = Int(response.dropFirst(9).prefix(3)) ?? 0
+        guard let split = response.range(of: "\r\n\r\n") else { return JSONResponse(status: status, object: [:]) }
+        let object =
+            (try? JSONSerialization.jsonObject(with: Data(response[split.upperBound...].utf8))) as? [String: Any]
+        return JSONResponse(status: status, object: object ?? [:])
+    }
+
+    enum Method: String {
+        case get = "GET"
+        case post = "POST"
+        case delete = "DELETE"
+    }
+}
+
+/// Runs a command-line tool to completion off the cooperative pool; returns its status and stdout.
+func runTool(_ path: String, _ arguments: [String]) async throws -> (Int32, String) {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            do {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: path)
+                process.arguments = arguments
+                let stdout = Pipe()
+                process.standardOutput = stdout
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                let data = stdout.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+}

@@ -59,7 +59,11 @@ struct TenantIsolationTests {
     ]
 
     /// Routes under /api/v1 reachable without a credential. EXTEND deliberately.
-    static let publicAPIRoutes: Set<String> = ["POST /api/v1/auth/login", "POST /api/v1/invitations/accept"]
+    static let publicAPIRoutes: Set<String> = [
+        "POST /api/v1/auth/login", "POST /api/v1/invitations/accept",
+        // The second sign-in step: the challenge token is the credential.
+        "POST /api/v1/auth/mfa/status", "POST /api/v1/auth/mfa/sms", "POST /api/v1/auth/mfa/verify",
+    ]
 
     /// Two tenants, each with an owner, a member, an invited user, a group with the member, an API key.
     struct World {
@@ -125,6 +129,11 @@ struct TenantIsolationTests {
             "SELECT * FROM invitations WHERE tenant_id = ? ORDER BY id",
             "SELECT * FROM api_keys WHERE tenant_id = ? ORDER BY id",
             "SELECT * FROM audit_events WHERE tenant_id = ? ORDER BY id",
+            "SELECT * FROM mfa_factors WHERE tenant_id = ? ORDER BY id",
+            "SELECT * FROM mfa_challenges WHERE tenant_id = ? ORDER BY id",
+            "SELECT * FROM sms_codes WHERE tenant_id = ? ORDER BY id",
+            "SELECT r.* FROM recovery_codes r JOIN users u ON u.id = r.user_id WHERE u.tenant_id = ? ORDER BY r.id",
+            "SELECT * FROM messages WHERE tenant_id = ? ORDER BY id",
         ]
         var lines: [String] = []
         for sql in queries {
@@ -270,5 +279,26 @@ struct TenantIsolationTests {
             let response = await app.request(route.method, target, json: [String: Any]())
             #expect(response.status == 401, "\(name) answered \(response.status) without a credential")
         }
+    }
+
+    @Test("MFA routes act on the caller's own factors and challenges only")
+    func mfaRoutesStayWithTheCaller() async throws {
+        let world = try await makeWorld()
+        let app = world.app
+        let bravoMember = try await app.login("bravo", "member@bravo.test")
+        let (bravoSecret, bravoCodes) = try await app.enrollTOTP(bravoMember)
+        let alphaMember = try await app.login("alpha", "member@alpha.test")
+        _ = try await app.enrollTOTP(alphaMember)
+        let bravoBefore = try await snapshot(app, world.bravo)
+
+        let overview = await app.request(.get, "/api/v1/me/mfa", token: world.alphaOwnerToken)
+        #expect(overview.json["enrolled"] as? Bool == false)
+        #expect(await app.request(.delete, "/api/v1/me/mfa/totp", token: world.alphaOwnerToken).status == 404)
+        #expect(await app.request(.post, "/api/v1/me/mfa/recovery-codes", token: world.alphaOwnerToken).status == 409)
+        // Bravo's code and recovery codes cannot answer Alpha's challenge.
+        let challenge = try await app.challenge("alpha", "member@alpha.test")
+        #expect(await app.verify(challenge, method: "totp", code: try app.totpCode(bravoSecret)).status == 401)
+        #expect(await app.verify(challenge, method: "recovery_code", code: bravoCodes[0]).status == 401)
+        #expect(try await snapshot(app, world.bravo) == bravoBefore)
     }
 }

@@ -1,5 +1,6 @@
 public import Foundation
 public import Lifecycle
+public import MandateCore
 
 /// Settings for `mandate serve` and `mandate worker`, from flags, `MANDATE_*` variables and defaults.
 public struct AppConfiguration: Sendable {
@@ -34,6 +35,8 @@ public struct AppConfiguration: Sendable {
     public var workers = 16
     /// How long a claimed job stays leased (longer than the 15 s delivery timeout).
     public var jobLeaseSeconds = 60
+    /// SMS code limits (SECURITY.md "SMS abuse").
+    public var smsLimits = SMSLimits()
 
     public init() {}
 
@@ -82,6 +85,18 @@ public struct AppConfiguration: Sendable {
             "password-hash-threads", kind: .integer(1...64),
             default: String(max(1, ProcessInfo.processInfo.activeProcessorCount)),
             help: "Passwords hashed at once (128 MiB each)."),
+        OptionSpec(
+            "sms-resend-delay", kind: .integer(1...3600), default: "30",
+            help: "Seconds a user waits before a second SMS code; doubles with each further code."),
+        OptionSpec(
+            "sms-per-number", kind: .integer(1...1000), default: "3",
+            help: "SMS codes one phone number may receive per 10 minutes."),
+        OptionSpec(
+            "sms-tenant-hourly", kind: .integer(1...10_000_000), default: "1000",
+            help: "SMS codes one organization may send per hour."),
+        OptionSpec(
+            "sms-global-hourly", kind: .integer(1...100_000_000), default: "10000",
+            help: "SMS codes the whole service may send per hour."),
     ]
 
     /// Reads the options of `serve`/`worker`.
@@ -113,6 +128,10 @@ public struct AppConfiguration: Sendable {
         smsCallbackSecrets = options.list("sms-callback-secret")
         workers = options.integer("workers") ?? workers
         jobLeaseSeconds = options.integer("job-lease-seconds") ?? jobLeaseSeconds
+        if let seconds = options.integer("sms-resend-delay") { smsLimits.firstResendDelay = Double(seconds) }
+        smsLimits.perNumberLimit = options.integer("sms-per-number") ?? smsLimits.perNumberLimit
+        smsLimits.perTenantHourly = options.integer("sms-tenant-hourly") ?? smsLimits.perTenantHourly
+        smsLimits.globalHourly = options.integer("sms-global-hourly") ?? smsLimits.globalHourly
     }
 
     /// The base of links in emails.

@@ -84,37 +84,10 @@ public struct CredentialService: Sendable {
         }
         let tenant = principal.tenant
         let now = environment.clock.now()
-        let currentBytes = try PasswordPolicy.normalize(current)
+        try await checkPassword(
+            current, of: principal, user: user, field: "currentPassword", failureAction: "user.password.change_failed",
+            origin: origin, now: now)
         let wrongCurrent = CoreError.invalid("currentPassword", "The current password is not correct.")
-        // While the account is locked the current password is not checked (a dummy hash keeps the
-        // cost the same) and the attempt is not counted: a stolen session must not become a way to
-        // keep guessing past the lock (SECURITY.md "Sign-in, lockout, enumeration").
-        if user.isLocked(at: now) {
-            _ = try await environment.hasher.verify(currentBytes, against: nil)
-            _ = try? await environment.write { connection in
-                try AuditLog.record(
-                    AuditEvent(
-                        tenantID: tenant.id, occurredAt: now, actor: principal.auditActor(ipAddress: origin.ipAddress),
-                        action: "user.password.change_failed", targetType: "user", targetID: user.id,
-                        targetLabel: user.email, outcome: .failure, details: ["reason": "locked"]),
-                    on: connection)
-            }
-            throw wrongCurrent
-        }
-        guard try await environment.hasher.verify(currentBytes, against: user.passwordHash) else {
-            let policy = tenant.settings.lockoutPolicy
-            _ = try? await environment.write { connection in
-                let failures = try UserStore.recordFailure(userID: user.id, policy: policy, now: now, on: connection)
-                try AuditLog.record(
-                    AuditEvent(
-                        tenantID: tenant.id, occurredAt: now, actor: principal.auditActor(ipAddress: origin.ipAddress),
-                        action: "user.password.change_failed", targetType: "user", targetID: user.id,
-                        targetLabel: user.email, outcome: .failure,
-                        details: ["reason": "wrong_current_password", "failedAttempts": .int(failures)]),
-                    on: connection)
-            }
-            throw wrongCurrent
-        }
         let policy = PasswordPolicy(minimumLength: tenant.settings.passwordMinLength, blocklist: environment.blocklist)
         let normalized = try policy.validate(new, email: user.email, tenantName: tenant.name, tenantSlug: tenant.slug)
         let passwordHash = try await environment.hasher.hash(normalized)
@@ -137,6 +110,73 @@ public struct CredentialService: Sendable {
                     action: "user.password.changed", targetType: "user", targetID: user.id, targetLabel: user.email,
                     details: ["otherSessionsEnded": .int(ended)]),
                 on: connection)
+        }
+    }
+
+    /// Confirms the caller's password again, making the session fresh enough for sensitive changes
+    /// (adding or removing a factor, new recovery codes: SECURITY.md asks for ≤ 10 minutes).
+    /// A wrong password counts on the failure counter like a failed sign-in.
+    public func reauthenticate(_ principal: Principal, password: String, origin: RequestOrigin)
+        async throws(CoreError) -> Session
+    {
+        guard let user = principal.user, var session = principal.session else {
+            throw CoreError.forbidden("Only a signed-in user can confirm their password.")
+        }
+        let now = environment.clock.now()
+        try await checkPassword(
+            password, of: principal, user: user, field: "password", failureAction: "auth.reauthentication.failed",
+            origin: origin, now: now)
+        session.authenticatedAt = now
+        let updated = session
+        try await environment.write { connection in
+            try SessionStore.markAuthenticated(id: updated.id, at: now, on: connection)
+            try AuditLog.record(
+                AuditEvent(
+                    tenantID: updated.tenantID, occurredAt: now,
+                    actor: principal.auditActor(ipAddress: origin.ipAddress), action: "auth.reauthenticated",
+                    targetType: "user", targetID: user.id, targetLabel: user.email),
+                on: connection)
+        }
+        return updated
+    }
+
+    /// Checks the caller's own password, or throws a validation error on `field`. While the account
+    /// is locked the password is not checked (a dummy hash keeps the cost the same) and the attempt
+    /// is not counted: a stolen session must not become a way to keep guessing past the lock
+    /// (SECURITY.md "Sign-in, lockout, enumeration"). A wrong password counts as a failed sign-in.
+    private func checkPassword(
+        _ password: String, of principal: Principal, user: User, field: String, failureAction: String,
+        origin: RequestOrigin, now: Date
+    ) async throws(CoreError) {
+        let tenant = principal.tenant
+        let bytes = try PasswordPolicy.normalize(password)
+        let wrong = CoreError.invalid(
+            field, field == "currentPassword" ? "The current password is not correct." : "The password is not correct.")
+        if user.isLocked(at: now) {
+            _ = try await environment.hasher.verify(bytes, against: nil)
+            _ = try? await environment.write { connection in
+                try AuditLog.record(
+                    AuditEvent(
+                        tenantID: tenant.id, occurredAt: now, actor: principal.auditActor(ipAddress: origin.ipAddress),
+                        action: failureAction, targetType: "user", targetID: user.id, targetLabel: user.email,
+                        outcome: .failure, details: ["reason": "locked"]),
+                    on: connection)
+            }
+            throw wrong
+        }
+        guard try await environment.hasher.verify(bytes, against: user.passwordHash) else {
+            let policy = tenant.settings.lockoutPolicy
+            _ = try? await environment.write { connection in
+                let failures = try UserStore.recordFailure(userID: user.id, policy: policy, now: now, on: connection)
+                try AuditLog.record(
+                    AuditEvent(
+                        tenantID: tenant.id, occurredAt: now, actor: principal.auditActor(ipAddress: origin.ipAddress),
+                        action: failureAction, targetType: "user", targetID: user.id, targetLabel: user.email,
+                        outcome: .failure,
+                        details: ["reason": "wrong_current_password", "failedAttempts": .int(failures)]),
+                    on: connection)
+            }
+            throw wrong
         }
     }
 

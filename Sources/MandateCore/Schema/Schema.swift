@@ -5,7 +5,7 @@ public enum Schema {
     /// Ordered, named migrations; never edit one that has shipped, add a new one.
     public static let migrations: [Migration] =
         AccountsSchema.migrations + OutboxSchema.migrations
-        + InboundWebhookSchema.migrations + DevOutboxSchema.migrations
+        + InboundWebhookSchema.migrations + DevOutboxSchema.migrations + MFASchema.migrations
 
     /// The migrator for `migrations`.
     public static let migrator = Migrator(migrations)

@@ -10,11 +10,14 @@ public struct Housekeeping: Sendable {
         self.environment = environment
     }
 
-    /// Deletes sessions past their absolute end (validity is checked on every use anyway; this
-    /// only keeps the table small). Returns how many.
+    /// Deletes sessions past their absolute end and sign-in challenges past theirs (validity is
+    /// checked on every use anyway; this only keeps the tables small). Returns how many sessions.
     @discardableResult
     public func purgeExpiredSessions() async throws(CoreError) -> Int {
         let now = environment.clock.now()
-        return try await environment.write { connection in try SessionStore.purgeExpired(now: now, on: connection) }
+        return try await environment.write { connection in
+            try MFAStore.purgeExpiredChallenges(now: now, on: connection)
+            return try SessionStore.purgeExpired(now: now, on: connection)
+        }
     }
 }

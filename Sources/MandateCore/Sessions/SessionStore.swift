@@ -27,6 +27,10 @@ enum SessionStore {
         try connection.run("UPDATE sessions SET last_seen_at = ? WHERE id = ?", now, id)
     }
 
+    static func markAuthenticated(id: String, at now: Date, on connection: Connection) throws {
+        try connection.run("UPDATE sessions SET authenticated_at = ?, last_seen_at = ? WHERE id = ?", now, now, id)
+    }
+
     static func delete(id: String, on connection: Connection) throws {
         try connection.run("DELETE FROM sessions WHERE id = ?", id)
     }

@@ -36,9 +36,18 @@ public struct SignInService: Sendable {
         case wrongPassword = "wrong_password"
     }
 
+    /// The outcome of a correct password: a session, or a challenge for the second factor.
+    public enum Outcome: Sendable {
+        case signedIn(SignedIn)
+        case mfaRequired(PendingMFA)
+    }
+
+    /// The prefix of sign-in challenge tokens.
+    public static let challengePrefix = "mdc_"
+
     public func signIn(
         tenantSlug: String, email: String, password: String, kind: SessionKind, origin: RequestOrigin
-    ) async throws(CoreError) -> SignedIn {
+    ) async throws(CoreError) -> Outcome {
         let normalizedPassword = try PasswordPolicy.normalize(password)
         let slug = tenantSlug.trimmingCharacters(in: .whitespaces).lowercased()
         let address = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
@@ -74,37 +83,63 @@ public struct SignInService: Sendable {
         // Raise the hash to today's parameters while the password is at hand (SECURITY.md).
         let upgradedHash: String? =
             environment.hasher.needsRehash(storedHash) ? try? await environment.hasher.hash(normalizedPassword) : nil
+        let environment = self.environment
+        return try await environment.write { connection -> Outcome in
+            // Re-check inside the transaction: a parallel failure may have locked the account,
+            // or an administrator may have suspended it, since the password was checked.
+            guard var current = try UserStore.find(id: user.id, tenantID: tenant.id, on: connection),
+                current.status == .active, !current.isLocked(at: now)
+            else { throw CoreError(.unauthenticated, Self.failureMessage) }
+            if let upgradedHash {
+                current.passwordHash = upgradedHash
+                current.updatedAt = now
+                try UserStore.update(current, on: connection)
+            }
+            var details: [String: AuditValue] = ["sessionKind": .string(kind.rawValue)]
+            if upgradedHash != nil { details["passwordRehashed"] = true }
+            let methods = try MFAChallenges.methods(userID: current.id, on: connection)
+            guard methods.isEmpty else {
+                // The password alone proves nothing more: the failure counter is *not* reset here,
+                // or anyone holding the password could guess codes forever.
+                return .mfaRequired(
+                    try MFAChallenges.begin(
+                        tenant: tenant, user: current, methods: methods, kind: kind, origin: origin,
+                        details: details, now: now, on: connection))
+            }
+            return .signedIn(
+                try Self.startSession(
+                    tenant: tenant, user: current, kind: kind, origin: origin, details: details, now: now,
+                    on: connection))
+        }
+    }
+
+    /// Opens a full session for a user who has proved who they are: clears the failure counter,
+    /// records the sign-in and writes the audit event. Runs in the caller's write transaction.
+    static func startSession(
+        tenant: Tenant, user: User, kind: SessionKind, origin: RequestOrigin, details: [String: AuditValue], now: Date,
+        on connection: Connection
+    ) throws -> SignedIn {
         let token = SecretToken.make(prefix: SecretToken.sessionPrefix)
         let session = Session(
             id: Identifier.make("ses"), tenantID: tenant.id, userID: user.id, kind: kind, scope: .full,
             csrfToken: SecretToken.make(prefix: "").value, createdAt: now, lastSeenAt: now,
             expiresAt: now.addingTimeInterval(Double(tenant.settings.sessionAbsoluteHours) * 3600),
             authenticatedAt: now, ipAddress: origin.ipAddress, userAgent: origin.userAgent)
-        let signedInUser = try await environment.write { connection -> User in
-            // Re-check inside the transaction: a parallel failure may have locked the account,
-            // or an administrator may have suspended it, since the password was checked.
-            guard var current = try UserStore.find(id: user.id, tenantID: tenant.id, on: connection),
-                current.status == .active, !current.isLocked(at: now)
-            else { throw CoreError(.unauthenticated, Self.failureMessage) }
-            current.failedAttempts = 0
-            current.lockedUntil = nil
-            current.lastSignInAt = now
-            current.updatedAt = now
-            if let upgradedHash { current.passwordHash = upgradedHash }
-            try UserStore.update(current, on: connection)
-            try SessionStore.insert(session, tokenHash: token.hash, on: connection)
-            var details: [String: AuditValue] = ["sessionKind": .string(kind.rawValue)]
-            if upgradedHash != nil { details["passwordRehashed"] = true }
-            try AuditLog.record(
-                AuditEvent(
-                    tenantID: tenant.id, occurredAt: now,
-                    actor: AuditActor(kind: .user, id: current.id, label: current.email, ipAddress: origin.ipAddress),
-                    action: "auth.login.succeeded", targetType: "user", targetID: current.id,
-                    targetLabel: current.email, details: details),
-                on: connection)
-            return current
-        }
-        return SignedIn(token: token, session: session, user: signedInUser, tenant: tenant)
+        var current = user
+        current.failedAttempts = 0
+        current.lockedUntil = nil
+        current.lastSignInAt = now
+        current.updatedAt = now
+        try UserStore.update(current, on: connection)
+        try SessionStore.insert(session, tokenHash: token.hash, on: connection)
+        try AuditLog.record(
+            AuditEvent(
+                tenantID: tenant.id, occurredAt: now,
+                actor: AuditActor(kind: .user, id: current.id, label: current.email, ipAddress: origin.ipAddress),
+                action: "auth.login.succeeded", targetType: "user", targetID: current.id,
+                targetLabel: current.email, details: details),
+            on: connection)
+        return SignedIn(token: token, session: session, user: current, tenant: tenant)
     }
 
     /// Counts the failure (wrong passwords of existing accounts only; attempts that started while

@@ -17,11 +17,13 @@ public struct CoreEnvironment: Sendable {
     public let templates: TemplateLibrary
     /// Wakes in-process job workers after a transaction that queued jobs has committed.
     public let jobNotifier: JobNotifier
+    /// SMS code lifetime and anti-abuse limits.
+    public let smsLimits: SMSLimits
 
     public init(
         database: Database, clock: any WallClock, catalog: PlanCatalog, hasher: PasswordHasher,
         blocklist: PasswordBlocklist, logger: Logger, publicBaseURL: String, templates: TemplateLibrary,
-        jobNotifier: JobNotifier = JobNotifier()
+        jobNotifier: JobNotifier = JobNotifier(), smsLimits: SMSLimits = SMSLimits()
     ) {
         self.database = database
         self.clock = clock
@@ -32,6 +34,7 @@ public struct CoreEnvironment: Sendable {
         self.publicBaseURL = publicBaseURL
         self.templates = templates
         self.jobNotifier = jobNotifier
+        self.smsLimits = smsLimits
     }
 
     /// Runs `body` in a write transaction, mapping failures to `CoreError` (unique violations

@@ -15,6 +15,9 @@ public struct CoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case planUpgradeRequired(feature: String)
         /// Authentication failed or is missing (never says which part was wrong).
         case unauthenticated
+        /// A second-factor answer was refused; `code` tells the client what to do next
+        /// (`invalid_code`, `code_expired`, `too_many_attempts`, `challenge_expired`, …).
+        case secondFactorRefused(code: String)
         /// Slow down; try again after the given number of seconds.
         case rateLimited(retryAfterSeconds: Int)
         /// A dependency is saturated (the password hashing pool); try again shortly.

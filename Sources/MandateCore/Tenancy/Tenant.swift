@@ -48,6 +48,8 @@ public struct TenantSettings: Sendable, Equatable {
     public var sessionIdleMinutes: Int = 30
     /// Sessions end this long after sign-in, used or not (1…720 hours).
     public var sessionAbsoluteHours: Int = 12
+    /// Country calling codes (without `+`) that SMS may be sent to; empty allows every country.
+    public var smsCountryCodes: [String] = []
 
     public init() {}
 

@@ -61,6 +61,8 @@ public struct TenantService: Sendable {
         public var lockoutThreshold: Int?
         public var sessionIdleMinutes: Int?
         public var sessionAbsoluteHours: Int?
+        /// Calling codes SMS may go to (`["44", "+49"]`); empty allows every country.
+        public var smsCountryCodes: [String]?
 
         public init() {}
     }
@@ -125,6 +127,21 @@ public struct TenantService: Sendable {
         tenant.settings.sessionAbsoluteHours = try checked(
             changes.sessionAbsoluteHours, field: "sessionAbsoluteHours", range: 1...720,
             default: tenant.settings.sessionAbsoluteHours, unit: "hours")
+        if let codes = changes.smsCountryCodes {
+            guard codes.count <= 250 else {
+                throw CoreError.invalid("smsCountryCodes", "List at most 250 country calling codes.")
+            }
+            var normalized: [String] = []
+            for code in codes {
+                guard let clean = PhoneNumber.normalizedCallingCode(code) else {
+                    throw CoreError.invalid(
+                        "smsCountryCodes",
+                        "'\(code.prefix(20))' is not a country calling code; use digits such as \"44\" or \"1\".")
+                }
+                if !normalized.contains(clean) { normalized.append(clean) }
+            }
+            tenant.settings.smsCountryCodes = normalized
+        }
         return tenant
     }
 
@@ -151,6 +168,12 @@ public struct TenantService: Sendable {
         note("lockoutThreshold", before.settings.lockoutThreshold, after.settings.lockoutThreshold)
         note("sessionIdleMinutes", before.settings.sessionIdleMinutes, after.settings.sessionIdleMinutes)
         note("sessionAbsoluteHours", before.settings.sessionAbsoluteHours, after.settings.sessionAbsoluteHours)
+        if before.settings.smsCountryCodes != after.settings.smsCountryCodes {
+            details["smsCountryCodes"] = .strings([
+                before.settings.smsCountryCodes.joined(separator: ","),
+                after.settings.smsCountryCodes.joined(separator: ","),
+            ])
+        }
         return details
     }
 }

@@ -5,17 +5,17 @@ import SQLite
 enum TenantStore {
     static let columns = """
         id, slug, name, plan, subscription_status, trial_ends_at, time_zone, password_min_length, lockout_threshold,
-        session_idle_minutes, session_absolute_hours, created_at, updated_at
+        session_idle_minutes, session_absolute_hours, created_at, updated_at, sms_country_codes
         """
 
     static func insert(_ tenant: Tenant, on connection: Connection) throws {
         try connection.run(
             """
-            INSERT INTO tenants (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO tenants (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, tenant.id, tenant.slug, tenant.name, tenant.planID, tenant.subscriptionStatus.rawValue,
             tenant.trialEndsAt, tenant.timeZone, tenant.settings.passwordMinLength, tenant.settings.lockoutThreshold,
             tenant.settings.sessionIdleMinutes, tenant.settings.sessionAbsoluteHours, tenant.createdAt,
-            tenant.updatedAt)
+            tenant.updatedAt, tenant.settings.smsCountryCodes.joined(separator: ","))
     }
 
     static func find(id: String, on connection: Connection) throws -> Tenant? {
@@ -35,11 +35,12 @@ enum TenantStore {
             """
             UPDATE tenants SET name = ?, plan = ?, subscription_status = ?, trial_ends_at = ?, time_zone = ?,
                 password_min_length = ?, lockout_threshold = ?, session_idle_minutes = ?, session_absolute_hours = ?,
-                updated_at = ?
+                sms_country_codes = ?, updated_at = ?
             WHERE id = ?
             """, tenant.name, tenant.planID, tenant.subscriptionStatus.rawValue, tenant.trialEndsAt, tenant.timeZone,
             tenant.settings.passwordMinLength, tenant.settings.lockoutThreshold, tenant.settings.sessionIdleMinutes,
-            tenant.settings.sessionAbsoluteHours, tenant.updatedAt, tenant.id)
+            tenant.settings.sessionAbsoluteHours, tenant.settings.smsCountryCodes.joined(separator: ","),
+            tenant.updatedAt, tenant.id)
     }
 
     /// Decodes the `columns` of a tenant starting at column `base` (by position).
@@ -49,6 +50,8 @@ enum TenantStore {
         settings.lockoutThreshold = try row.decode(base + 8)
         settings.sessionIdleMinutes = try row.decode(base + 9)
         settings.sessionAbsoluteHours = try row.decode(base + 10)
+        let countryCodes: String = try row.decode(base + 13)
+        settings.smsCountryCodes = countryCodes.split(separator: ",").map(String.init)
         return Tenant(
             id: try row.decode(base), slug: try row.decode(base + 1), name: try row.decode(base + 2),
             planID: try row.decode(base + 3),
@@ -58,5 +61,5 @@ enum TenantStore {
     }
 
     /// The number of `columns`.
-    static let columnCount = 13
+    static let columnCount = 14
 }

@@ -11,6 +11,8 @@ public struct APIServices: Sendable {
     let apiKeys: APIKeyService
     let tenants: TenantService
     let audit: AuditService
+    let mfa: MFAService
+    let challenges: MFAChallengeService
 
     public init(environment: CoreEnvironment) {
         self.environment = environment
@@ -22,5 +24,7 @@ public struct APIServices: Sendable {
         apiKeys = APIKeyService(environment: environment)
         tenants = TenantService(environment: environment)
         audit = AuditService(environment: environment)
+        mfa = MFAService(environment: environment)
+        challenges = MFAChallengeService(environment: environment)
     }
 }

@@ -26,10 +26,14 @@ struct AuthRoutes: Sendable {
     func registerPublic(on group: RouterGroup<MandateContext>) {
         group.post("/auth/login") { [services] request, _ in
             let body = try request.decodeAPI(LoginBody.self, allowedFields: ["tenant", "email", "password"])
-            let signedIn = try await services.signIn.signIn(
+            let outcome = try await services.signIn.signIn(
                 tenantSlug: body.tenant, email: body.email, password: body.password, kind: .api,
                 origin: request.origin)
-            var response = HTTPResponse.json(SignedInJSON(signedIn))
+            var response: HTTPResponse
+            switch outcome {
+            case .signedIn(let signedIn): response = .json(SignedInJSON(signedIn))
+            case .mfaRequired(let pending): response = .json(MFARequiredJSON(pending: pending))
+            }
             response.headers.add(name: "Cache-Control", value: "no-store")
             return response
         }

@@ -22,6 +22,8 @@ extension CoreError: HTTPResponseConvertibleError {
             (status, code) = (.forbidden, "plan_upgrade_required")
         case .unauthenticated:
             (status, code) = (.unauthorized, "unauthenticated")
+        case .secondFactorRefused(let refusal):
+            (status, code) = (.unauthorized, refusal)
         case .rateLimited(let seconds):
             (status, code, retryAfter) = (.tooManyRequests, "rate_limited", seconds)
         case .unavailable(let seconds):

@@ -13,6 +13,7 @@ struct OrganizationRoutes: Sendable {
         var lockoutThreshold: Int?
         var sessionIdleMinutes: Int?
         var sessionAbsoluteHours: Int?
+        var smsCountryCodes: [String]?
     }
 
     func register(on group: RouterGroup<MandateContext>) {
@@ -26,7 +27,7 @@ struct OrganizationRoutes: Sendable {
                 SettingsBody.self,
                 allowedFields: [
                     "name", "timeZone", "passwordMinLength", "lockoutThreshold", "sessionIdleMinutes",
-                    "sessionAbsoluteHours",
+                    "sessionAbsoluteHours", "smsCountryCodes",
                 ])
             var changes = TenantService.SettingsChanges()
             changes.name = body.name
@@ -35,6 +36,7 @@ struct OrganizationRoutes: Sendable {
             changes.lockoutThreshold = body.lockoutThreshold
             changes.sessionIdleMinutes = body.sessionIdleMinutes
             changes.sessionAbsoluteHours = body.sessionAbsoluteHours
+            changes.smsCountryCodes = body.smsCountryCodes
             let tenant = try await services.tenants.updateSettings(
                 try context.requirePrincipal(), changes: changes, origin: request.origin)
             return .json(settingsJSON(tenant))

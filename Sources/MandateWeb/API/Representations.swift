@@ -61,6 +61,7 @@ struct OrganizationSettingsJSON: JSONRepresentable {
             json.field("sessionAbsoluteHours", tenant.settings.sessionAbsoluteHours)
             json.field("sessionIdleMinutes", tenant.settings.sessionIdleMinutes)
             json.field("slug", tenant.slug)
+            json.field("smsCountryCodes", tenant.settings.smsCountryCodes)
             json.field("subscriptionStatus", tenant.subscriptionStatus.rawValue)
             json.field("subscriptionTier", tenant.planID)
             json.field("timeZone", tenant.timeZone)

@@ -1,0 +1,95 @@
+import Foundation
+import Glibc
+import Testing
+
+/// The SMS path end to end with the real binary in demo mode: the code travels as a signed webhook
+/// from a job worker to the dev outbox, and nowhere else in clear (SECURITY.md "One-time codes").
+@Suite("MFA journey against a running server")
+struct MFAJourneyTests {
+    static let member = (tenant: "hooli", email: "ada@hooli.example", password: "member-demo-secret-42")
+
+    @Test("SMS enrollment and sign-in through the dev outbox; no code in the database or the logs afterwards")
+    func smsThroughTheDevOutbox() async throws {
+        let directory = try temporaryDirectory()
+        let database = directory.appendingPathComponent("journey.sqlite").path
+        let server = try MandateProcess(
+            ["serve", "--demo"],
+            environment: ["MANDATE_PORT": "0", "MANDATE_DB": database, "MANDATE_SMS_RESEND_DELAY": "1"])
+        let port = try #require(await server.listeningPort(timeout: 60))
+        let credentials: [String: Any] = [
+            "tenant": Self.member.tenant, "email": Self.member.email, "password": Self.member.password,
+        ]
+        let login = try Wire.json(port: port, .post, "/api/v1/auth/login", body: credentials)
+        #expect(login.status == 200)
+        let token = try #require(login.object["token"] as? String)
+
+        // Enrollment: the code arrives in the dev outbox through the real webhook path.
+        let phone = "+1 415 555 0142"
+        let sent = try Wire.json(port: port, .post, "/api/v1/me/mfa/sms", body: ["phoneNumber": phone], token: token)
+        #expect(sent.status == 202, "\(sent.object)")
+        let enrollMessage = try #require(sent.object["messageId"] as? String)
+        let enrollCode = try #require(await outboxCode(port: port, messageID: enrollMessage))
+        let confirmed = try Wire.json(
+            port: port, .post, "/api/v1/me/mfa/sms/confirm", body: ["code": enrollCode], token: token)
+        #expect(confirmed.status == 200, "\(confirmed.object)")
+
+        // Sign-in: password, then a code by SMS.
+        let second = try Wire.json(port: port, .post, "/api/v1/auth/login", body: credentials)
+        #expect(second.object["status"] as? String == "mfa_required")
+        let challenge = try #require(second.object["challengeToken"] as? String)
+        // The pause between two codes to one user (1 s here instead of 30 s: a real clock).
+        try await Task.sleep(for: .seconds(1.1))
+        let code = try Wire.json(port: port, .post, "/api/v1/auth/mfa/sms", body: ["challengeToken": challenge])
+        #expect(code.status == 202, "\(code.object)")
+        let signInMessage = try #require(code.object["messageId"] as? String)
+        let signInCode = try #require(await outboxCode(port: port, messageID: signInMessage))
+        let verified = try Wire.json(
+            port: port, .post, "/api/v1/auth/mfa/verify",
+            body: ["challengeToken": challenge, "method": "sms", "code": signInCode])
+        #expect(verified.status == 200, "\(verified.object)")
+        let session = try #require(verified.object["token"] as? String)
+        #expect(try Wire.json(port: port, .get, "/api/v1/me", token: session).status == 200)
+
+        server.signal(SIGTERM)
+        #expect(await server.waitForExit() == 0)
+        // Neither code is in the logs, nor anywhere in the database except the dev outbox (which
+        // plays the SMS provider, the intended recipient).
+        for secret in [enrollCode, signInCode] {
+            #expect(!server.log.contains(secret), "the log contains an SMS code")
+        }
+        let dump = try await dumpWithoutDevOutbox(database)
+        #expect(dump.contains("sms_codes"))
+        for secret in [enrollCode, signInCode] {
+            #expect(!dump.contains(secret), "the database contains SMS code \(secret)")
+        }
+    }
+
+    /// Polls `/dev/outbox.json` until the SMS of `messageID` arrives; returns its code.
+    func outboxCode(port: Int, messageID: String) async -> String? {
+        for _ in 0..<200 {
+            if let outbox = try? Wire.json(port: port, .get, "/dev/outbox.json?channel=sms"),
+                let entries = outbox.object["data"] as? [[String: Any]],
+                let entry = entries.first(where: { $0["messageId"] as? String == messageID }),
+                let code = entry["code"] as? String
+            {
+                return code
+            }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
+    }
+
+    /// Every row of every table except `dev_outbox`, as `sqlite3` dumps it.
+    func dumpWithoutDevOutbox(_ path: String) async throws -> String {
+        let (status, tables) = try await runTool(
+            "/usr/bin/sqlite3", [path, "SELECT name FROM sqlite_master WHERE type = 'table'"])
+        #expect(status == 0)
+        var dump = ""
+        for table in tables.split(separator: "\n") where !table.hasPrefix("dev_outbox") && !table.hasPrefix("sqlite_") {
+            dump += try await runTool(
+                "/usr/bin/sqlite3", [path, ".mode insert \(table)", "SELECT * FROM \"\(table)\""]
+            ).1
+        }
+        return dump
+    }
+}
