@@ -47,7 +47,7 @@ lint:
 ## bench: every benchmark of the README (release build, wrk for HTTP load).
 bench: deps test-deps
 	@scripts/ensure-deps.sh $(BENCH_DEPS)
-	swift build -c release --product mandate --product mandate-bench --product jobs-bench
+	swift build -c release
 	scripts/bench.sh
 
 ## fuzz: the HTTP request parser under libFuzzer (FUZZ_SECONDS, default 30).

@@ -6,4 +6,8 @@ cd "$(dirname "$0")/.."
 bench=".build/release/mandate-bench"
 "$bench" http "$@"
 "$bench" idle-connections
+"$bench" signin
+"$bench" me
+"$bench" totp
+"$bench" sms-latency
 .build/release/jobs-bench all --runs 5
