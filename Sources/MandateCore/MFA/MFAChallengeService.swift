@@ -7,8 +7,8 @@ import SQLite
 enum MFAChallenges {
     /// The methods a user can answer a challenge with (empty: no second factor).
     static func methods(userID: String, on connection: Connection) throws -> [MFAMethod] {
-        guard try MFAStore.hasActiveFactor(userID: userID, on: connection) else { return [] }
         let kinds = Set(try MFAStore.factors(userID: userID, on: connection).filter { $0.state == .active }.map(\.kind))
+        guard !kinds.isEmpty else { return [] }
         var methods: [MFAMethod] = []
         if kinds.contains(.totp) { methods.append(.totp) }
         if kinds.contains(.sms) { methods.append(.sms) }

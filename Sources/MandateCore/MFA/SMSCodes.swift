@@ -69,9 +69,11 @@ enum SMSCodes {
                         on: connection))
             }
         }
+        let history = try userHistory(
+            userID: user.id, since: now.addingTimeInterval(-limits.userWindow), on: connection)
         if let refusal = try checkLimits(
-            user: user, tenant: tenant, phoneNumber: phoneNumber, actor: actor, limits: limits, now: now,
-            on: connection)
+            user: user, history: history, tenant: tenant, phoneNumber: phoneNumber, actor: actor, limits: limits,
+            now: now, on: connection)
         {
             return .failure(refusal)
         }
@@ -98,10 +100,10 @@ enum SMSCodes {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, Identifier.make("smc"), tenant.id, user.id, purpose.rawValue, binding, phoneNumber.e164, salt,
             hash(code, salt: salt, binding: binding), queued.messageID, inheritedFailures, now, expiresAt)
-        let recent = try userHistory(userID: user.id, since: now.addingTimeInterval(-limits.userWindow), on: connection)
+        // This code is the newest of the user's recent ones: the pause counts it too.
         let sent = SMSCodeSent(
             messageID: queued.messageID, maskedPhoneNumber: phoneNumber.masked, expiresAt: expiresAt,
-            resendAvailableAt: now.addingTimeInterval(limits.resendDelay(afterCodes: recent.count)))
+            resendAvailableAt: now.addingTimeInterval(limits.resendDelay(afterCodes: history.count + 1)))
         try AuditLog.record(
             AuditEvent(
                 tenantID: tenant.id, occurredAt: now, actor: actor, action: "mfa.sms.code_sent", targetType: "user",
@@ -168,9 +170,10 @@ enum SMSCodes {
 
     // MARK: Limits
 
+    /// `history`: the user's codes within `limits.userWindow` (count and newest send).
     private static func checkLimits(
-        user: User, tenant: Tenant, phoneNumber: PhoneNumber, actor: AuditActor, limits: SMSLimits, now: Date,
-        on connection: Connection
+        user: User, history: (count: Int, latest: Date?), tenant: Tenant, phoneNumber: PhoneNumber, actor: AuditActor,
+        limits: SMSLimits, now: Date, on connection: Connection
     ) throws -> CoreError? {
         guard phoneNumber.isAllowed(by: tenant.settings.smsCountryCodes) else {
             let error = CoreError.forbidden(
@@ -181,8 +184,6 @@ enum SMSCodes {
                 actor: actor, now: now, on: connection)
             return error
         }
-        let history = try userHistory(
-            userID: user.id, since: now.addingTimeInterval(-limits.userWindow), on: connection)
         if let latest = history.latest {
             let allowedAt = latest.addingTimeInterval(limits.resendDelay(afterCodes: history.count))
             if allowedAt > now {
