@@ -56,7 +56,7 @@ let package = Package(
         // Benchmarks: `swift run -c release mandate-bench <name>` (see README).
         .executableTarget(
             name: "mandate-bench",
-            dependencies: ["Crypto"],
+            dependencies: ["Crypto", "MandateCore", "SQLite", "Lifecycle", "HTMLTemplates"],
             path: "Benchmarks/mandate-bench", swiftSettings: swiftSettings),
 
         .executableTarget(

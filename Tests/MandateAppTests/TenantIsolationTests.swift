@@ -13,10 +13,10 @@ import Testing
 struct TenantIsolationTests {
     /// The things a probe can point at. `b…` belong to the other tenant; `a…` to the caller's.
     enum Thing: CaseIterable {
-        case bOwner, bMember, bInvited, bGroup, bAPIKey
+        case bOwner, bMember, bInvited, bGroup, bAPIKey, bPolicy
         case aMember, aGroup
         /// Well-formed ids that exist nowhere: the 404 for another tenant's id must look like this one.
-        case ghostUser, ghostGroup, ghostAPIKey
+        case ghostUser, ghostGroup, ghostAPIKey, ghostPolicy
     }
 
     /// One call of a route: what each path parameter is, and the body.
@@ -37,6 +37,7 @@ struct TenantIsolationTests {
             Probe(parameters: ["id": .bMember], body: ["status": "suspended"]),
             Probe(parameters: ["id": .bMember], body: ["role": "owner"]),
             Probe(parameters: ["id": .bOwner], body: ["role": "member"]),
+            Probe(parameters: ["id": .bMember], body: ["mfaRequired": false, "mfaExempt": false]),
         ],
         "POST /api/v1/users/:id/unlock": [Probe(parameters: ["id": .bMember])],
         "POST /api/v1/users/:id/invitation": [Probe(parameters: ["id": .bInvited])],
@@ -56,6 +57,14 @@ struct TenantIsolationTests {
             Probe(parameters: ["id": .bGroup, "userId": .aMember]),
         ],
         "DELETE /api/v1/api-keys/:id": [Probe(parameters: ["id": .bAPIKey])],
+        "POST /api/v1/users/:id/mfa/reset": [Probe(parameters: ["id": .bMember])],
+        "POST /api/v1/users/:id/mfa/enrollment/reset": [Probe(parameters: ["id": .bMember])],
+        "GET /api/v1/mfa-policies/:id": [Probe(parameters: ["id": .bPolicy])],
+        "PATCH /api/v1/mfa-policies/:id": [
+            Probe(parameters: ["id": .bPolicy], body: ["name": "Renamed", "enabled": false]),
+            Probe(parameters: ["id": .bPolicy], body: ["includedGroupIds": ["<aGroup>"]]),
+        ],
+        "DELETE /api/v1/mfa-policies/:id": [Probe(parameters: ["id": .bPolicy])],
     ]
 
     /// Routes under /api/v1 reachable without a credential. EXTEND deliberately.
@@ -79,7 +88,7 @@ struct TenantIsolationTests {
         let app = try await TestApp()
         var ids: [Thing: String] = [
             .ghostUser: "usr_aaaaaaaaaaaaaaaa", .ghostGroup: "grp_aaaaaaaaaaaaaaaa",
-            .ghostAPIKey: "key_aaaaaaaaaaaaaaaa",
+            .ghostAPIKey: "key_aaaaaaaaaaaaaaaa", .ghostPolicy: "pol_aaaaaaaaaaaaaaaa",
         ]
         var tenants: [Tenant] = []
         var ownerTokens: [String] = []
@@ -95,6 +104,11 @@ struct TenantIsolationTests {
             let added = await app.request(
                 .post, "/api/v1/groups/\(groupID)/members", token: token, json: ["userIds": [member.id]])
             #expect(added.status == 200)
+            // Disabled, so any plan may create it.
+            let policy = await app.request(
+                .post, "/api/v1/mfa-policies", token: token,
+                json: ["name": "Engineers", "enabled": false, "includedGroupIds": [groupID]])
+            let policyID = try #require(policy.string("id"))
             let key = await app.request(.post, "/api/v1/api-keys", token: token, json: ["name": "robot"])
             let keyID = try #require(key.object("apiKey")?["id"] as? String)
             // A few failures so that an unlock would visibly change something.
@@ -108,6 +122,7 @@ struct TenantIsolationTests {
                 ids[.bInvited] = invited.user.id
                 ids[.bGroup] = groupID
                 ids[.bAPIKey] = keyID
+                ids[.bPolicy] = policyID
             }
             tenants.append(tenant)
             ownerTokens.append(token)
@@ -134,6 +149,9 @@ struct TenantIsolationTests {
             "SELECT * FROM sms_codes WHERE tenant_id = ? ORDER BY id",
             "SELECT r.* FROM recovery_codes r JOIN users u ON u.id = r.user_id WHERE u.tenant_id = ? ORDER BY r.id",
             "SELECT * FROM messages WHERE tenant_id = ? ORDER BY id",
+            "SELECT * FROM mfa_policies WHERE tenant_id = ? ORDER BY id",
+            "SELECT g.* FROM mfa_policy_groups g JOIN mfa_policies p ON p.id = g.policy_id WHERE p.tenant_id = ? ORDER BY g.policy_id, g.group_id",
+            "SELECT n.* FROM mfa_notices n JOIN users u ON u.id = n.user_id WHERE u.tenant_id = ? ORDER BY n.user_id, n.kind",
         ]
         var lines: [String] = []
         for sql in queries {
@@ -160,6 +178,7 @@ struct TenantIsolationTests {
         switch thing {
         case .bGroup, .aGroup, .ghostGroup: .ghostGroup
         case .bAPIKey, .ghostAPIKey: .ghostAPIKey
+        case .bPolicy, .ghostPolicy: .ghostPolicy
         default: .ghostUser
         }
     }

@@ -57,6 +57,12 @@ struct JobsRuntime {
             try scheduler.register(task: "sessions.purge-expired", every: .seconds(3600)) { _ in
                 try await housekeeping.purgeExpiredSessions()
             }
+            // Exemption ends, lock-outs, sign-out policies (incl. each tenant's local midnight) and
+            // enrollment emails; every 5 minutes, so a midnight is acted on at most 5 minutes late.
+            let enforcementSweeper = EnforcementSweeper(environment: application.environment)
+            try scheduler.register(task: "mfa.enforcement-sweep", every: .seconds(300)) { _ in
+                _ = try await enforcementSweeper.sweep()
+            }
             try scheduler.register(task: "jobs.purge-succeeded", every: .seconds(6 * 3600)) { _ in
                 _ = try await queue.purgeSucceeded(olderThan: .seconds(7 * 86_400))
             }

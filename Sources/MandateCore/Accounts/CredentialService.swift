@@ -35,13 +35,8 @@ public struct CredentialService: Sendable {
         let normalized = try policy.validate(
             password, email: user.email, tenantName: tenant.name, tenantSlug: tenant.slug)
         let passwordHash = try await environment.hasher.hash(normalized)
-        let sessionToken = SecretToken.make(prefix: SecretToken.sessionPrefix)
-        let session = Session(
-            id: Identifier.make("ses"), tenantID: tenant.id, userID: user.id, kind: kind, scope: .full,
-            csrfToken: SecretToken.make(prefix: "").value, createdAt: now, lastSeenAt: now,
-            expiresAt: now.addingTimeInterval(Double(tenant.settings.sessionAbsoluteHours) * 3600),
-            authenticatedAt: now, ipAddress: origin.ipAddress, userAgent: origin.userAgent)
-        let activated = try await environment.write { connection -> User in
+        let catalog = environment.catalog
+        return try await environment.write { connection -> SignInService.SignedIn in
             // Single use: re-read inside the transaction so two parallel accepts cannot both win.
             guard let current = try InvitationStore.find(tokenHash: hash, on: connection), current.isUsable(at: now),
                 var user = try UserStore.find(id: current.userID, tenantID: tenant.id, on: connection),
@@ -56,22 +51,24 @@ public struct CredentialService: Sendable {
             if let cleanName, !cleanName.isEmpty { user.name = cleanName }
             user.updatedAt = now
             try UserStore.update(user, on: connection)
-            try SessionStore.insert(session, tokenHash: sessionToken.hash, on: connection)
             let actor = AuditActor(kind: .user, id: user.id, label: user.email, ipAddress: origin.ipAddress)
             try AuditLog.record(
                 AuditEvent(
                     tenantID: tenant.id, occurredAt: now, actor: actor, action: "user.activated", targetType: "user",
                     targetID: user.id, targetLabel: user.email, details: ["invitationId": .string(current.id)]),
                 on: connection)
-            try AuditLog.record(
-                AuditEvent(
-                    tenantID: tenant.id, occurredAt: now, actor: actor, action: "auth.login.succeeded",
-                    targetType: "user", targetID: user.id, targetLabel: user.email,
-                    details: ["sessionKind": .string(kind.rawValue), "via": "invitation"]),
+            // The enrollment period of a requirement that waited for activation starts now; one that
+            // is due at once lands the user on forced setup (a setup-only session).
+            let view = try EnforcementStore.view(tenant: tenant, user: user, catalog: catalog, now: now, on: connection)
+            return try SignInService.startSession(
+                tenant: tenant, user: user, kind: kind, origin: origin,
+                details: [
+                    "sessionKind": .string(kind.rawValue), "via": "invitation",
+                    "mfaStatus": .string(view.decision.status.rawValue),
+                ],
+                now: now, scope: view.decision.status == .setupRequired ? .mfaSetup : .full, decision: view.decision,
                 on: connection)
-            return user
         }
-        return SignInService.SignedIn(token: sessionToken, session: session, user: activated, tenant: tenant)
     }
 
     /// Changes the caller's own password: needs the current one (a wrong one counts as a failed

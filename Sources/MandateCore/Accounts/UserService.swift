@@ -10,9 +10,10 @@ public struct UserService: Sendable {
         self.environment = environment
     }
 
-    /// A page of users and the cursor of the next one.
+    /// A page of users with their MFA status, and the cursor of the next one.
     public struct Page: Sendable {
         public let users: [User]
+        public let mfa: [UserMFASummary]
         public let nextCursor: String?
     }
 
@@ -26,20 +27,25 @@ public struct UserService: Sendable {
 
     // MARK: Reading
 
-    public func list(
-        _ principal: Principal, search: String?, status: UserStatus?, role: Role?, cursor: String?, limit: Int
-    ) async throws(CoreError) -> Page {
+    /// A page of users ordered by email, filtered (also by MFA status, requirement and group).
+    public func list(_ principal: Principal, filter: UserFilter, cursor: String?, limit: Int) async throws(CoreError)
+        -> Page
+    {
         try principal.requireManageUsers()
         let after = try cursor.map { cursor throws(CoreError) -> String in try Cursor.decode(cursor) }
         let pageSize = max(1, min(limit, 200))
-        let tenantID = principal.tenant.id
-        let users = try await environment.read { connection in
-            try UserStore.list(
-                tenantID: tenantID, search: search, status: status, role: role, after: after, limit: pageSize + 1,
+        let tenant = principal.tenant
+        let now = environment.clock.now()
+        let features = tenant.entitlement(catalog: environment.catalog, now: now).features
+        let rows = try await environment.read { connection in
+            try UserMFAListing.list(
+                tenant: tenant, features: features, now: now, filter: filter, after: after, limit: pageSize + 1,
                 on: connection)
         }
-        let page = Array(users.prefix(pageSize))
-        return Page(users: page, nextCursor: users.count > pageSize ? page.last.map { Cursor.encode($0.email) } : nil)
+        let page = Array(rows.prefix(pageSize))
+        return Page(
+            users: page.map(\.0), mfa: page.map(\.1),
+            nextCursor: rows.count > pageSize ? page.last.map { Cursor.encode($0.0.email) } : nil)
     }
 
     /// One user: administrators see anyone in their tenant, members only themselves.
@@ -147,10 +153,17 @@ public struct UserService: Sendable {
         }
     }
 
-    public func update(_ principal: Principal, userID: String, changes: Changes, origin: RequestOrigin)
+    /// Changes a user's profile, role or status and, in the same transaction, their MFA requirement
+    /// or exemption (`mfa`): all of it or nothing.
+    public func update(
+        _ principal: Principal, userID: String, changes: Changes,
+        mfa: EnforcementService.UserChanges = EnforcementService.UserChanges(), origin: RequestOrigin
+    )
         async throws(CoreError) -> User
     {
         try principal.requireManageUsers()
+        let caller = EnforcementChanges.Caller(principal)
+        let catalog = environment.catalog
         let cleanName = try changes.name.map { name throws(CoreError) -> String in try Self.validateName(name) }
         if changes.status == .invited {
             throw CoreError.invalid("status", "A user cannot be put back to 'invited'; use 'active' or 'suspended'.")
@@ -164,6 +177,9 @@ public struct UserService: Sendable {
             guard var user = try UserStore.find(id: userID, tenantID: tenant.id, on: connection) else {
                 throw CoreError.notFound("The user")
             }
+            try EnforcementChanges.apply(
+                mfa, to: user, tenant: tenant, caller: caller, actor: actor, catalog: catalog, now: now,
+                on: connection)
             let before = user
             var details: [String: AuditValue] = [:]
             if let cleanName, cleanName != user.name {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Lifecycle
 import SQLite
@@ -69,6 +70,7 @@ public struct DemoSeeder: Sendable {
                     .id
             }
             var memberships: [String: [String]] = [:]
+            var handles: [String: String] = [:]
             for person in data.members {
                 guard let status = UserStatus(rawValue: person.status) else {
                     throw CoreError.invalid("demo", "unknown user status '\(person.status)'")
@@ -77,14 +79,70 @@ public struct DemoSeeder: Sendable {
                     tenant: tenant, email: "\(person.handle)@\(domain)", name: person.name, role: .member,
                     status: status, passwordHash: status == .invited ? nil : memberHash, actor: actor)
                 for group in person.groups ?? [] { memberships[group, default: []].append(user.id) }
+                handles[person.handle] = user.id
+                if let secret = person.totpSecret, status != .invited {
+                    try await enrollDemoTOTP(user: user, secret: secret)
+                }
             }
             for (group, users) in memberships {
                 guard let id = groupIDs[group] else { continue }
                 _ = try await groups.addMembers(principal, groupID: id, userIDs: users, origin: .commandLine)
             }
+            if let enforcement = organization.enforcement {
+                try await applyDemoEnforcement(
+                    enforcement, principal: principal, groupIDs: groupIDs, handles: handles)
+            }
             report.created.append(tenant.slug)
         }
         progress(data.organizations.count, data.organizations.count, "done")
         return report
+    }
+
+    /// An active authenticator app with a published demo secret (demo data only).
+    private func enrollDemoTOTP(user: User, secret: String) async throws(CoreError) {
+        guard let bytes = Base32.decode(secret) else {
+            throw CoreError.invalid("demo", "totpSecret of \(user.email) is not base32")
+        }
+        let now = environment.clock.now()
+        let factor = MFAFactor(
+            id: Identifier.make("mfa"), tenantID: user.tenantID, userID: user.id, kind: .totp, state: .pending,
+            totpSecret: bytes, phoneNumber: nil, lastUsedStep: nil, createdAt: now, activatedAt: nil, lastUsedAt: nil)
+        try await environment.write { connection in
+            try MFAStore.insertPending(factor, on: connection)
+            try MFAStore.activate(factor, lastUsedStep: nil, now: now, on: connection)
+        }
+    }
+
+    private func applyDemoEnforcement(
+        _ enforcement: DemoData.Enforcement, principal: Principal, groupIDs: [String: String],
+        handles: [String: String]
+    ) async throws(CoreError) {
+        var changes = TenantService.SettingsChanges()
+        changes.mfaRequired = enforcement.mfaRequired
+        changes.mfaEnrollmentDays = enforcement.mfaEnrollmentDays
+        changes.mfaExpiryAction = enforcement.mfaExpiryAction.flatMap(MFAExpiryAction.init(rawValue:))
+        _ = try await TenantService(environment: environment).updateSettings(
+            principal, changes: changes, origin: .commandLine)
+        let service = EnforcementService(environment: environment)
+        for handle in enforcement.requiredHandles ?? [] {
+            guard let id = handles[handle] else { continue }
+            _ = try await service.update(
+                principal, userID: id, changes: EnforcementService.UserChanges(required: true), origin: .commandLine)
+        }
+        let until = environment.clock.now().addingTimeInterval(30 * 86_400)
+        for handle in enforcement.exemptHandles ?? [] {
+            guard let id = handles[handle] else { continue }
+            _ = try await service.update(
+                principal, userID: id, changes: EnforcementService.UserChanges(exempt: true, exemptUntil: until),
+                origin: .commandLine)
+        }
+        if let policy = enforcement.groupPolicy {
+            var draft = MFAPolicyService.Draft()
+            draft.name = policy.name
+            draft.includedGroupIDs = policy.groups.compactMap { groupIDs[$0] }
+            draft.enrollmentDays = policy.enrollmentDays
+            _ = try await MFAPolicyService(environment: environment).create(
+                principal, draft: draft, origin: .commandLine)
+        }
     }
 }

@@ -19,6 +19,16 @@ public enum MFAExpiryAction: String, Sendable, CaseIterable {
     case lockOut = "lock_out"
 }
 
+/// Whether signed-in users who must set up MFA are signed out (plan feature `mfa.sign_out_policy`).
+public enum MFASignOutPolicy: String, Sendable, CaseIterable {
+    /// Sessions go on; the requirement applies at the next sign-in (the default).
+    case none
+    /// Non-compliant sessions end at the tenant's next local midnight.
+    case midnight
+    /// Non-compliant sessions end at once.
+    case immediately
+}
+
 /// Who the organization-wide requirement covers.
 public enum MFAAppliesTo: String, Sendable, CaseIterable {
     case all
@@ -67,6 +77,9 @@ public struct EnforcementInput: Sendable {
     /// The user's groups and when they were added to each.
     public var memberships: [String: Date] = [:]
     public var userStatus = UserStatus.active
+    /// Owners are never locked out (`lock_out` gives them forced setup): someone must always be
+    /// able to sign in and reset the others.
+    public var role = Role.member
     public var authSource = AuthSource.local
     public var activatedAt: Date?
     /// The last admin reset of the user's enrollment period.
@@ -93,6 +106,8 @@ public struct EnforcementDecision: Sendable, Equatable {
         public var kind: SourceKind
         public var start: Date
         public var deadline: Date
+        /// Whether the source gave a grace period (`deadline > start`).
+        public var hasGracePeriod: Bool { deadline > start }
     }
 
     public var status: MFAStatus
@@ -112,7 +127,7 @@ public struct EnforcementDecision: Sendable, Equatable {
     public static func decide(_ input: EnforcementInput, now: Date) -> EnforcementDecision {
         let exemptionActive = input.exempt && (input.exemptUntil.map { $0 > now } ?? true)
         let sources = exemptionActive ? [] : applicableSources(input)
-        let earliest = sources.min { $0.deadline < $1.deadline }
+        let earliest = sources.map(\.deadline).min()
         let required = !sources.isEmpty
         let status: MFAStatus
         if input.enrolled {
@@ -123,16 +138,20 @@ public struct EnforcementDecision: Sendable, Equatable {
             status = .notEnrolled
         } else if input.userStatus == .invited || input.activatedAt == nil {
             status = .preEnrollment
-        } else if let earliest, earliest.deadline > now {
+        } else if let earliest, earliest > now {
             status = .enrollmentPeriod
-        } else if input.expiryAction == .lockOut, let earliest, earliest.deadline > earliest.start {
+        } else if input.expiryAction == .lockOut, input.role != .owner, let earliest,
+            // Only a grace period that ran out locks the user out; a source due at once (also on a
+            // tie with a graced one) means forced setup.
+            !sources.contains(where: { $0.deadline == earliest && !$0.hasGracePeriod })
+        {
             status = .expired
         } else {
             status = .setupRequired
         }
         return EnforcementDecision(
             status: status, sources: sources,
-            deadline: status == .preEnrollment ? nil : earliest?.deadline,
+            deadline: status == .preEnrollment ? nil : earliest,
             canSkipSetup: status == .enrollmentPeriod, canDisableMFA: !required)
     }
 

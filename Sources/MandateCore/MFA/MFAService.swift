@@ -31,6 +31,8 @@ public struct MFAService: Sendable {
         public let factor: MFAFactor
         /// Shown once; nil when the user still has unused codes.
         public let recoveryCodes: [String]?
+        /// The full session that replaced a setup-only one (its token is shown once).
+        public var session: SignInService.SignedIn?
     }
 
     public func overview(_ principal: Principal) async throws(CoreError) -> MFAOverview {
@@ -177,6 +179,15 @@ public struct MFAService: Sendable {
             try MFAStore.delete(userID: user.id, kind: kind, state: .active, on: connection)
             try MFAStore.delete(userID: user.id, kind: kind, state: .pending, on: connection)
             let stillEnrolled = try MFAStore.hasActiveFactor(userID: user.id, on: connection)
+            if !stillEnrolled {
+                let view = try EnforcementStore.view(
+                    tenant: tenant, user: user, catalog: environment.catalog, now: now, on: connection)
+                guard view.decision.canDisableMFA else {
+                    throw CoreError.forbidden(
+                        "\(tenant.name) requires multi-factor authentication for your account, so you cannot remove your last method. Add another method first if you want to replace this one.",
+                        code: "mfa_enforced")
+                }
+            }
             if !stillEnrolled { try MFAStore.deleteRecoveryCodes(userID: user.id, on: connection) }
             var details: [String: AuditValue] = ["kind": .string(kind.rawValue), "stillEnrolled": .bool(stillEnrolled)]
             if let phone = factor.phoneNumber { details["phoneNumber"] = .string(PhoneNumber.mask(phone)) }
@@ -265,11 +276,23 @@ public struct MFAService: Sendable {
             try SecurityNotice.enqueue(
                 .factorAdded(kind, phoneNumber: pending.phoneNumber), user: user, tenant: tenant,
                 ipAddress: origin.ipAddress, environment: environment, now: now, on: connection)
+            // Re-enrolled: an exemption (the lost-phone path) has served its purpose.
+            try EnforcementChanges.endExemptionOnEnrollment(user: user, tenant: tenant, now: now, on: connection)
+            var rotated: SignInService.SignedIn?
+            if let session = principal.session, session.scope == .mfaSetup {
+                try SessionStore.delete(id: session.id, on: connection)
+                rotated = try SignInService.startSession(
+                    tenant: tenant, user: user, kind: session.kind, origin: origin,
+                    details: ["sessionKind": .string(session.kind.rawValue), "via": "mfa_setup"], now: now,
+                    decision: try EnforcementStore.view(
+                        tenant: tenant, user: user, catalog: environment.catalog, now: now, on: connection
+                    ).decision, on: connection)
+            }
             var active = pending
             active.state = .active
             active.activatedAt = now
             active.lastUsedStep = step
-            return .success(Confirmation(factor: active, recoveryCodes: codes))
+            return .success(Confirmation(factor: active, recoveryCodes: codes, session: rotated))
         }
         environment.jobNotifier.notify()
         return try result.get()

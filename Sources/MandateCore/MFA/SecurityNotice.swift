@@ -10,6 +10,7 @@ struct SecurityNotice {
         case factorRemoved(FactorKind, phoneNumber: String?)
         case recoveryCodesGenerated
         case recoveryCodeUsed(remaining: Int)
+        case resetByAdministrator
 
         var headline: String {
             switch self {
@@ -19,6 +20,7 @@ struct SecurityNotice {
             case .factorRemoved(.sms, _): "SMS verification was turned off for your account."
             case .recoveryCodesGenerated: "New recovery codes were created for your account."
             case .recoveryCodeUsed: "A recovery code was used to sign in to your account."
+            case .resetByAdministrator: "An administrator reset multi-factor authentication for your account."
             }
         }
 
@@ -28,6 +30,8 @@ struct SecurityNotice {
             case .factorRemoved(.sms, let phone?): "Codes will no longer be sent to \(PhoneNumber.mask(phone))."
             case .factorAdded, .factorRemoved: ""
             case .recoveryCodesGenerated: "Your previous recovery codes no longer work."
+            case .resetByAdministrator:
+                "Your authenticator app, phone number and recovery codes were removed and you were signed out everywhere. Set up multi-factor authentication again at your next sign-in."
             case .recoveryCodeUsed(let remaining):
                 remaining == 0
                     ? "You have no recovery codes left: create new ones in your security settings."

@@ -25,6 +25,9 @@ public struct SignInService: Sendable {
         public let session: Session
         public let user: User
         public let tenant: Tenant
+        /// The user's MFA status at sign-in: a setup-only session (`session.scope == .mfaSetup`)
+        /// when due, the deadline during an enrollment period.
+        public var decision: EnforcementDecision?
     }
 
     enum Refusal: String {
@@ -36,10 +39,21 @@ public struct SignInService: Sendable {
         case wrongPassword = "wrong_password"
     }
 
-    /// The outcome of a correct password: a session, or a challenge for the second factor.
+    /// The outcome of a correct password: a session (setup-only when MFA setup is due), or a
+    /// challenge for the second factor.
     public enum Outcome: Sendable {
         case signedIn(SignedIn)
         case mfaRequired(PendingMFA)
+    }
+
+    /// The refusal of a user whose enrollment deadline passed under `lock_out` (the password was
+    /// right, so saying why is safe and tells them whom to ask).
+    static func enrollmentExpired(_ tenant: Tenant, deadline: Date?) -> CoreError {
+        CoreError.forbidden(
+            "Your deadline to set up multi-factor authentication"
+                + (deadline.map { " passed on \(Timestamp.iso8601($0))" } ?? " has passed")
+                + ". Ask an administrator of \(tenant.name) to reset your enrollment period, then sign in again.",
+            code: "mfa_enrollment_expired")
     }
 
     /// The prefix of sign-in challenge tokens.
@@ -84,7 +98,8 @@ public struct SignInService: Sendable {
         let upgradedHash: String? =
             environment.hasher.needsRehash(storedHash) ? try? await environment.hasher.hash(normalizedPassword) : nil
         let environment = self.environment
-        return try await environment.write { connection -> Outcome in
+        let catalog = environment.catalog
+        let result = try await environment.write { connection -> Result<Outcome, CoreError> in
             // Re-check inside the transaction: a parallel failure may have locked the account,
             // or an administrator may have suspended it, since the password was checked.
             guard var current = try UserStore.find(id: user.id, tenantID: tenant.id, on: connection),
@@ -97,31 +112,55 @@ public struct SignInService: Sendable {
             }
             var details: [String: AuditValue] = ["sessionKind": .string(kind.rawValue)]
             if upgradedHash != nil { details["passwordRehashed"] = true }
-            let methods = try MFAChallenges.methods(userID: current.id, on: connection)
+            let view = try EnforcementStore.view(
+                tenant: tenant, user: current, catalog: catalog, now: now, on: connection)
+            // An exemption lets a user whose factor is lost sign in with the password to enrol again.
+            let exempt = view.settings.isExempt(at: now)
+            let methods = exempt ? [] : try MFAChallenges.methods(userID: current.id, on: connection)
             guard methods.isEmpty else {
                 // The password alone proves nothing more: the failure counter is *not* reset here,
                 // or anyone holding the password could guess codes forever.
-                return .mfaRequired(
-                    try MFAChallenges.begin(
-                        tenant: tenant, user: current, methods: methods, kind: kind, origin: origin,
-                        details: details, now: now, on: connection))
+                return .success(
+                    .mfaRequired(
+                        try MFAChallenges.begin(
+                            tenant: tenant, user: current, methods: methods, kind: kind, origin: origin,
+                            details: details, now: now, on: connection)))
             }
-            return .signedIn(
-                try Self.startSession(
-                    tenant: tenant, user: current, kind: kind, origin: origin, details: details, now: now,
-                    on: connection))
+            if exempt, try MFAStore.hasActiveFactor(userID: current.id, on: connection) {
+                details["secondFactorSkipped"] = "exempt"
+            }
+            details["mfaStatus"] = .string(view.decision.status.rawValue)
+            if view.decision.status == .expired {
+                details["reason"] = "mfa_enrollment_expired"
+                try AuditLog.record(
+                    AuditEvent(
+                        tenantID: tenant.id, occurredAt: now,
+                        actor: AuditActor(
+                            kind: .user, id: current.id, label: current.email, ipAddress: origin.ipAddress),
+                        action: "auth.login.refused", targetType: "user", targetID: current.id,
+                        targetLabel: current.email, outcome: .denied, details: details),
+                    on: connection)
+                return .failure(Self.enrollmentExpired(tenant, deadline: view.decision.deadline))
+            }
+            return .success(
+                .signedIn(
+                    try Self.startSession(
+                        tenant: tenant, user: current, kind: kind, origin: origin, details: details, now: now,
+                        scope: view.decision.status == .setupRequired ? .mfaSetup : .full, decision: view.decision,
+                        on: connection)))
         }
+        return try result.get()
     }
 
     /// Opens a full session for a user who has proved who they are: clears the failure counter,
     /// records the sign-in and writes the audit event. Runs in the caller's write transaction.
     static func startSession(
         tenant: Tenant, user: User, kind: SessionKind, origin: RequestOrigin, details: [String: AuditValue], now: Date,
-        on connection: Connection
+        scope: SessionScope = .full, decision: EnforcementDecision? = nil, on connection: Connection
     ) throws -> SignedIn {
         let token = SecretToken.make(prefix: SecretToken.sessionPrefix)
         let session = Session(
-            id: Identifier.make("ses"), tenantID: tenant.id, userID: user.id, kind: kind, scope: .full,
+            id: Identifier.make("ses"), tenantID: tenant.id, userID: user.id, kind: kind, scope: scope,
             csrfToken: SecretToken.make(prefix: "").value, createdAt: now, lastSeenAt: now,
             expiresAt: now.addingTimeInterval(Double(tenant.settings.sessionAbsoluteHours) * 3600),
             authenticatedAt: now, ipAddress: origin.ipAddress, userAgent: origin.userAgent)
@@ -139,7 +178,7 @@ public struct SignInService: Sendable {
                 action: "auth.login.succeeded", targetType: "user", targetID: current.id,
                 targetLabel: current.email, details: details),
             on: connection)
-        return SignedIn(token: token, session: session, user: current, tenant: tenant)
+        return SignedIn(token: token, session: session, user: current, tenant: tenant, decision: decision)
     }
 
     /// Counts the failure (wrong passwords of existing accounts only; attempts that started while

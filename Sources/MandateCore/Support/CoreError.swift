@@ -45,4 +45,9 @@ public struct CoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func forbidden(_ message: String, code: String = "forbidden") -> CoreError {
         CoreError(.forbidden(code: code), message)
     }
+
+    /// The plan lacks `feature` (`403 plan_upgrade_required`).
+    public static func planUpgradeRequired(_ feature: Feature, _ message: String) -> CoreError {
+        CoreError(.planUpgradeRequired(feature: feature.rawValue), message)
+    }
 }

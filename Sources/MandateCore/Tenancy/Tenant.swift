@@ -51,6 +51,16 @@ public struct TenantSettings: Sendable, Equatable {
     /// Country calling codes (without `+`) that SMS may be sent to; empty allows every country.
     public var smsCountryCodes: [String] = []
 
+    /// The organization-wide MFA requirement (plan feature `mfa.enforce.org`).
+    public var mfaRequired = false
+    /// Grace period of the organization-wide requirement: 0 = at next sign-in, 1…365 days.
+    public var mfaEnrollmentDays = 7
+    /// When the organization-wide requirement was last switched on; its clock starts there.
+    public var mfaEnabledAt: Date?
+    public var mfaExpiryAction = MFAExpiryAction.forceSetup
+    public var mfaAppliesTo = MFAAppliesTo.all
+    public var mfaSignOutPolicy = MFASignOutPolicy.none
+
     public init() {}
 
     public var lockoutPolicy: LockoutPolicy { LockoutPolicy(threshold: lockoutThreshold) }

@@ -63,6 +63,14 @@ public struct TenantService: Sendable {
         public var sessionAbsoluteHours: Int?
         /// Calling codes SMS may go to (`["44", "+49"]`); empty allows every country.
         public var smsCountryCodes: [String]?
+        /// The organization-wide MFA requirement (needs `mfa.enforce.org` to switch on).
+        public var mfaRequired: Bool?
+        /// 0 = at next sign-in; 1…365 days of grace (needs `mfa.enrollment_period`).
+        public var mfaEnrollmentDays: Int?
+        public var mfaExpiryAction: MFAExpiryAction?
+        public var mfaAppliesTo: MFAAppliesTo?
+        /// Anything but `none` needs `mfa.sign_out_policy`.
+        public var mfaSignOutPolicy: MFASignOutPolicy?
 
         public init() {}
     }
@@ -71,9 +79,10 @@ public struct TenantService: Sendable {
         async throws(CoreError) -> Tenant
     {
         try principal.requireManageUsers()
-        // Validate first, before taking the write lock…
-        _ = try Self.applying(changes, to: principal.tenant)
         let now = environment.clock.now()
+        let features = principal.tenant.entitlement(catalog: environment.catalog, now: now).features
+        // Validate first, before taking the write lock…
+        _ = try Self.applying(changes, to: principal.tenant, features: features, now: now)
         let tenantID = principal.tenant.id
         let actor = principal.auditActor(ipAddress: origin.ipAddress)
         // …then apply the changes to the tenant as it is now, inside the transaction: the copy read
@@ -83,22 +92,39 @@ public struct TenantService: Sendable {
             guard let before = try TenantStore.find(id: tenantID, on: connection) else {
                 throw CoreError.notFound("The organization")
             }
-            var tenant = try Self.applying(changes, to: before)
-            let details = Self.differences(before, tenant)
-            guard !details.isEmpty else { return tenant }
+            var tenant = try Self.applying(changes, to: before, features: features, now: now)
+            let (details, enforcement) = Self.differences(before, tenant)
+            guard !details.isEmpty || !enforcement.isEmpty else { return tenant }
             tenant.updatedAt = now
             try TenantStore.update(tenant, on: connection)
-            try AuditLog.record(
-                AuditEvent(
-                    tenantID: tenant.id, occurredAt: now, actor: actor, action: "tenant.settings.updated",
-                    targetType: "tenant", targetID: tenant.id, targetLabel: tenant.slug, details: details),
-                on: connection)
+            if !details.isEmpty {
+                try AuditLog.record(
+                    AuditEvent(
+                        tenantID: tenant.id, occurredAt: now, actor: actor, action: "tenant.settings.updated",
+                        targetType: "tenant", targetID: tenant.id, targetLabel: tenant.slug, details: details),
+                    on: connection)
+            }
+            if !enforcement.isEmpty {
+                var details = enforcement
+                if tenant.settings.mfaSignOutPolicy == .immediately, features.contains(.signOutPolicy) {
+                    details["sessionsEnded"] = .int(
+                        try EnforcementSessions.endNonCompliant(
+                            tenant: tenant, features: features, now: now, on: connection))
+                }
+                try AuditLog.record(
+                    AuditEvent(
+                        tenantID: tenant.id, occurredAt: now, actor: actor, action: "mfa.org_enforcement.updated",
+                        targetType: "tenant", targetID: tenant.id, targetLabel: tenant.slug, details: details),
+                    on: connection)
+            }
             return tenant
         }
     }
 
     /// `tenant` with `changes` applied, each value checked against its range.
-    private static func applying(_ changes: SettingsChanges, to original: Tenant) throws(CoreError) -> Tenant {
+    private static func applying(_ changes: SettingsChanges, to original: Tenant, features: Set<Feature>, now: Date)
+        throws(CoreError) -> Tenant
+    {
         var tenant = original
         if let name = changes.name {
             let clean = name.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -142,7 +168,40 @@ public struct TenantService: Sendable {
             }
             tenant.settings.smsCountryCodes = normalized
         }
+        try applyEnforcement(changes, to: &tenant.settings, features: features, now: now)
         return tenant
+    }
+
+    /// The organization-wide MFA settings: switching a source on needs the plan's feature
+    /// (`403 plan_upgrade_required`); switching it off always works.
+    private static func applyEnforcement(
+        _ changes: SettingsChanges, to settings: inout TenantSettings, features: Set<Feature>, now: Date
+    ) throws(CoreError) {
+        if let days = changes.mfaEnrollmentDays {
+            try EnforcementChanges.checkEnrollmentDays(
+                days, field: "mfaEnrollmentDays", current: settings.mfaEnrollmentDays, features: features)
+            settings.mfaEnrollmentDays = days
+        }
+        if let required = changes.mfaRequired, required != settings.mfaRequired {
+            if required {
+                guard features.contains(.enforceOrg) else {
+                    throw CoreError.planUpgradeRequired(
+                        .enforceOrg, "Requiring MFA for the whole organization needs a plan with mfa.enforce.org.")
+                }
+                // A new requirement: its clock starts now (an earlier period does not carry over).
+                settings.mfaEnabledAt = now
+            }
+            settings.mfaRequired = required
+        }
+        if let action = changes.mfaExpiryAction { settings.mfaExpiryAction = action }
+        if let appliesTo = changes.mfaAppliesTo { settings.mfaAppliesTo = appliesTo }
+        if let policy = changes.mfaSignOutPolicy, policy != settings.mfaSignOutPolicy {
+            if policy != .none, !features.contains(.signOutPolicy) {
+                throw CoreError.planUpgradeRequired(
+                    .signOutPolicy, "Sign-out policies need a plan with mfa.sign_out_policy.")
+            }
+            settings.mfaSignOutPolicy = policy
+        }
     }
 
     private static func checked(
@@ -157,7 +216,10 @@ public struct TenantService: Sendable {
         return value
     }
 
-    private static func differences(_ before: Tenant, _ after: Tenant) -> [String: AuditValue] {
+    /// The changed settings as `[before, after]` pairs: general settings, then MFA enforcement.
+    private static func differences(_ before: Tenant, _ after: Tenant) -> (
+        settings: [String: AuditValue], enforcement: [String: AuditValue]
+    ) {
         var details: [String: AuditValue] = [:]
         func note<T: CustomStringConvertible & Equatable>(_ name: String, _ old: T, _ new: T) {
             if old != new { details[name] = .strings([old.description, new.description]) }
@@ -174,6 +236,18 @@ public struct TenantService: Sendable {
                 after.settings.smsCountryCodes.joined(separator: ","),
             ])
         }
-        return details
+        let settings = details
+        details = [:]
+        let old = before.settings
+        let new = after.settings
+        note("mfaRequired", old.mfaRequired, new.mfaRequired)
+        note("mfaEnrollmentDays", old.mfaEnrollmentDays, new.mfaEnrollmentDays)
+        note("mfaExpiryAction", old.mfaExpiryAction.rawValue, new.mfaExpiryAction.rawValue)
+        note("mfaAppliesTo", old.mfaAppliesTo.rawValue, new.mfaAppliesTo.rawValue)
+        note("mfaSignOutPolicy", old.mfaSignOutPolicy.rawValue, new.mfaSignOutPolicy.rawValue)
+        if old.mfaEnabledAt != new.mfaEnabledAt, let enabledAt = new.mfaEnabledAt {
+            details["mfaEnabledAt"] = .string(Timestamp.iso8601(enabledAt))
+        }
+        return (settings, details)
     }
 }

@@ -5,17 +5,20 @@ import SQLite
 enum TenantStore {
     static let columns = """
         id, slug, name, plan, subscription_status, trial_ends_at, time_zone, password_min_length, lockout_threshold,
-        session_idle_minutes, session_absolute_hours, created_at, updated_at, sms_country_codes
+        session_idle_minutes, session_absolute_hours, created_at, updated_at, sms_country_codes, mfa_required,
+        mfa_enrollment_days, mfa_enabled_at, mfa_expiry_action, mfa_applies_to, mfa_sign_out_policy
         """
 
     static func insert(_ tenant: Tenant, on connection: Connection) throws {
         try connection.run(
             """
-            INSERT INTO tenants (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO tenants (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, tenant.id, tenant.slug, tenant.name, tenant.planID, tenant.subscriptionStatus.rawValue,
             tenant.trialEndsAt, tenant.timeZone, tenant.settings.passwordMinLength, tenant.settings.lockoutThreshold,
             tenant.settings.sessionIdleMinutes, tenant.settings.sessionAbsoluteHours, tenant.createdAt,
-            tenant.updatedAt, tenant.settings.smsCountryCodes.joined(separator: ","))
+            tenant.updatedAt, tenant.settings.smsCountryCodes.joined(separator: ","), tenant.settings.mfaRequired,
+            tenant.settings.mfaEnrollmentDays, tenant.settings.mfaEnabledAt, tenant.settings.mfaExpiryAction.rawValue,
+            tenant.settings.mfaAppliesTo.rawValue, tenant.settings.mfaSignOutPolicy.rawValue)
     }
 
     static func find(id: String, on connection: Connection) throws -> Tenant? {
@@ -35,12 +38,15 @@ enum TenantStore {
             """
             UPDATE tenants SET name = ?, plan = ?, subscription_status = ?, trial_ends_at = ?, time_zone = ?,
                 password_min_length = ?, lockout_threshold = ?, session_idle_minutes = ?, session_absolute_hours = ?,
-                sms_country_codes = ?, updated_at = ?
+                sms_country_codes = ?, mfa_required = ?, mfa_enrollment_days = ?, mfa_enabled_at = ?,
+                mfa_expiry_action = ?, mfa_applies_to = ?, mfa_sign_out_policy = ?, updated_at = ?
             WHERE id = ?
             """, tenant.name, tenant.planID, tenant.subscriptionStatus.rawValue, tenant.trialEndsAt, tenant.timeZone,
             tenant.settings.passwordMinLength, tenant.settings.lockoutThreshold, tenant.settings.sessionIdleMinutes,
             tenant.settings.sessionAbsoluteHours, tenant.settings.smsCountryCodes.joined(separator: ","),
-            tenant.updatedAt, tenant.id)
+            tenant.settings.mfaRequired, tenant.settings.mfaEnrollmentDays, tenant.settings.mfaEnabledAt,
+            tenant.settings.mfaExpiryAction.rawValue, tenant.settings.mfaAppliesTo.rawValue,
+            tenant.settings.mfaSignOutPolicy.rawValue, tenant.updatedAt, tenant.id)
     }
 
     /// Decodes the `columns` of a tenant starting at column `base` (by position).
@@ -52,6 +58,12 @@ enum TenantStore {
         settings.sessionAbsoluteHours = try row.decode(base + 10)
         let countryCodes: String = try row.decode(base + 13)
         settings.smsCountryCodes = countryCodes.split(separator: ",").map(String.init)
+        settings.mfaRequired = try row.decode(base + 14)
+        settings.mfaEnrollmentDays = try row.decode(base + 15)
+        settings.mfaEnabledAt = try row.decode(base + 16)
+        settings.mfaExpiryAction = MFAExpiryAction(rawValue: try row.decode(base + 17)) ?? .forceSetup
+        settings.mfaAppliesTo = MFAAppliesTo(rawValue: try row.decode(base + 18)) ?? .all
+        settings.mfaSignOutPolicy = MFASignOutPolicy(rawValue: try row.decode(base + 19)) ?? .none
         return Tenant(
             id: try row.decode(base), slug: try row.decode(base + 1), name: try row.decode(base + 2),
             planID: try row.decode(base + 3),
@@ -61,5 +73,5 @@ enum TenantStore {
     }
 
     /// The number of `columns`.
-    static let columnCount = 14
+    static let columnCount = 20
 }

@@ -18,6 +18,7 @@ public struct APIRoutes: Sendable {
         MFARoutes(services: services).registerAuthenticated(on: authenticated)
         OrganizationRoutes(services: services).register(on: authenticated)
         UserRoutes(services: services).register(on: authenticated)
+        EnforcementRoutes(services: services).register(on: authenticated)
         GroupRoutes(services: services).register(on: authenticated)
         APIKeyRoutes(services: services).register(on: authenticated)
         AuditRoutes(services: services).register(on: authenticated)

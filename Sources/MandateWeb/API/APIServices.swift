@@ -13,6 +13,8 @@ public struct APIServices: Sendable {
     let audit: AuditService
     let mfa: MFAService
     let challenges: MFAChallengeService
+    let enforcement: EnforcementService
+    let policies: MFAPolicyService
 
     public init(environment: CoreEnvironment) {
         self.environment = environment
@@ -26,5 +28,7 @@ public struct APIServices: Sendable {
         audit = AuditService(environment: environment)
         mfa = MFAService(environment: environment)
         challenges = MFAChallengeService(environment: environment)
+        enforcement = EnforcementService(environment: environment)
+        policies = MFAPolicyService(environment: environment)
     }
 }

@@ -56,7 +56,8 @@ struct AuthRoutes: Sendable {
             let principal = try context.requirePrincipal()
             let entitlement = principal.tenant.entitlement(
                 catalog: services.environment.catalog, now: services.environment.clock.now())
-            return .json(MeJSON(principal: principal, entitlement: entitlement))
+            let mfa = principal.user == nil ? nil : try await services.enforcement.status(principal)
+            return .json(MeJSON(principal: principal, entitlement: entitlement, mfa: mfa))
         }
         group.post("/me/password") { [services] request, context in
             let body = try request.decodeAPI(PasswordBody.self, allowedFields: ["currentPassword", "newPassword"])
@@ -72,6 +73,8 @@ struct AuthRoutes: Sendable {
 struct MeJSON: JSONRepresentable {
     let principal: Principal
     let entitlement: Entitlement
+    /// The user's MFA status, deadline, sources and `canDisableMfa` (nil for API keys).
+    let mfa: MFAEnforcementView?
 
     func write(to writer: inout JSONWriter) {
         let tenant = principal.tenant
@@ -85,6 +88,7 @@ struct MeJSON: JSONRepresentable {
             } else {
                 json.null()
             }
+            json.field("mfa", mfa.map { MFAEnforcementJSON(view: $0) })
             json.key("organization")
             json.object { organization in
                 organization.field("features", entitlement.featureNames)
@@ -95,7 +99,7 @@ struct MeJSON: JSONRepresentable {
                 organization.field("subscriptionStatus", tenant.subscriptionStatus.rawValue)
             }
             json.field("session", principal.session.map { SessionJSON($0, tenant: tenant) })
-            json.field("user", principal.user.map(UserJSON.init))
+            json.field("user", principal.user.map { UserJSON($0) })
         }
     }
 }

@@ -196,6 +196,10 @@ struct ConfirmationJSON: JSONRepresentable {
             } else {
                 json.null()
             }
+            // Completing forced setup rotates the setup-only session into a full one.
+            if let session = confirmation.session {
+                json.field("session", SignedInJSON(session))
+            }
         }
     }
 }

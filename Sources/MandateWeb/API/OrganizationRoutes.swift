@@ -14,6 +14,23 @@ struct OrganizationRoutes: Sendable {
         var sessionIdleMinutes: Int?
         var sessionAbsoluteHours: Int?
         var smsCountryCodes: [String]?
+        var mfaRequired: Bool?
+        var mfaEnrollmentDays: Int?
+        var mfaExpiryAction: String?
+        var mfaAppliesTo: String?
+        var mfaSignOutPolicy: String?
+    }
+
+    /// A value of one of the enumerated settings, or a 422 naming the accepted ones.
+    static func choice<Value: RawRepresentable & CaseIterable>(_ raw: String?, field: String) throws(HTTPError)
+        -> Value? where Value.RawValue == String
+    {
+        guard let raw else { return nil }
+        guard let value = Value(rawValue: raw) else {
+            let accepted = Value.allCases.map(\.rawValue).joined(separator: ", ")
+            throw HTTPError.unprocessable("\(field) must be one of \(accepted).")
+        }
+        return value
     }
 
     func register(on group: RouterGroup<MandateContext>) {
@@ -27,7 +44,8 @@ struct OrganizationRoutes: Sendable {
                 SettingsBody.self,
                 allowedFields: [
                     "name", "timeZone", "passwordMinLength", "lockoutThreshold", "sessionIdleMinutes",
-                    "sessionAbsoluteHours", "smsCountryCodes",
+                    "sessionAbsoluteHours", "smsCountryCodes", "mfaRequired", "mfaEnrollmentDays", "mfaExpiryAction",
+                    "mfaAppliesTo", "mfaSignOutPolicy",
                 ])
             var changes = TenantService.SettingsChanges()
             changes.name = body.name
@@ -37,6 +55,11 @@ struct OrganizationRoutes: Sendable {
             changes.sessionIdleMinutes = body.sessionIdleMinutes
             changes.sessionAbsoluteHours = body.sessionAbsoluteHours
             changes.smsCountryCodes = body.smsCountryCodes
+            changes.mfaRequired = body.mfaRequired
+            changes.mfaEnrollmentDays = body.mfaEnrollmentDays
+            changes.mfaExpiryAction = try Self.choice(body.mfaExpiryAction, field: "mfaExpiryAction")
+            changes.mfaAppliesTo = try Self.choice(body.mfaAppliesTo, field: "mfaAppliesTo")
+            changes.mfaSignOutPolicy = try Self.choice(body.mfaSignOutPolicy, field: "mfaSignOutPolicy")
             let tenant = try await services.tenants.updateSettings(
                 try context.requirePrincipal(), changes: changes, origin: request.origin)
             return .json(settingsJSON(tenant))

@@ -6,8 +6,13 @@ import MandateCore
 /// `JSONWriter`: no reflection on the hot paths.
 struct UserJSON: JSONRepresentable {
     let user: User
+    /// The user's MFA status with everything behind it, where the caller may see it.
+    let mfa: MFAEnforcementView?
 
-    init(_ user: User) { self.user = user }
+    init(_ user: User, mfa: MFAEnforcementView? = nil) {
+        self.user = user
+        self.mfa = mfa
+    }
 
     func write(to writer: inout JSONWriter) {
         writer.object { json in
@@ -21,6 +26,7 @@ struct UserJSON: JSONRepresentable {
             // The hard lock is stored as the far future: shown as null (with the failure count)
             // meaning "until an administrator unlocks".
             json.field("lockedUntil", user.lockedUntil.flatMap { $0.timeIntervalSince1970 > 32_503_680_000 ? nil : $0 })
+            if let mfa { json.field("mfa", MFAEnforcementJSON(view: mfa)) }
             json.field("name", user.name)
             json.field("role", user.role.rawValue)
             json.field("status", user.status.rawValue)
@@ -56,6 +62,12 @@ struct OrganizationSettingsJSON: JSONRepresentable {
             json.field("features", entitlement.featureNames)
             json.field("id", tenant.id)
             json.field("lockoutThreshold", tenant.settings.lockoutThreshold)
+            json.field("mfaAppliesTo", tenant.settings.mfaAppliesTo.rawValue)
+            json.field("mfaEnabledAt", tenant.settings.mfaRequired ? tenant.settings.mfaEnabledAt : nil)
+            json.field("mfaEnrollmentDays", tenant.settings.mfaEnrollmentDays)
+            json.field("mfaExpiryAction", tenant.settings.mfaExpiryAction.rawValue)
+            json.field("mfaRequired", tenant.settings.mfaRequired)
+            json.field("mfaSignOutPolicy", tenant.settings.mfaSignOutPolicy.rawValue)
             json.field("name", tenant.name)
             json.field("passwordMinLength", tenant.settings.passwordMinLength)
             json.field("sessionAbsoluteHours", tenant.settings.sessionAbsoluteHours)
@@ -97,10 +109,15 @@ struct SignedInJSON: JSONRepresentable {
     init(_ signedIn: SignInService.SignedIn) { self.signedIn = signedIn }
 
     func write(to writer: inout JSONWriter) {
+        let setupOnly = signedIn.session.scope == .mfaSetup
         writer.object { json in
+            if let decision = signedIn.decision, decision.status == .enrollmentPeriod {
+                json.field("enrollmentDeadline", decision.deadline)
+            }
             json.field("expiresAt", signedIn.session.expiresAt)
-            json.field("mfaSetupRequired", false)
-            json.field("status", "authenticated")
+            json.field("mfaSetupRequired", setupOnly)
+            if let decision = signedIn.decision { json.field("mfaStatus", decision.status.rawValue) }
+            json.field("status", setupOnly ? "mfa_setup_required" : "authenticated")
             json.field("tenant", TenantSummaryJSON(tenant: signedIn.tenant))
             json.field("token", signedIn.token.value)
             json.field("tokenType", "Bearer")

@@ -16,6 +16,10 @@ struct UserRoutes: Sendable {
         var name: String?
         var role: Role?
         var status: UserStatus?
+        var mfaRequired: Bool?
+        var mfaEnrollmentDays: Int?
+        var mfaExempt: Bool?
+        var mfaExemptUntil: Date?
     }
 
     struct InvitedJSON: JSONRepresentable {
@@ -48,10 +52,23 @@ struct UserRoutes: Sendable {
                 }
                 return role
             }
+            var filter = UserFilter(search: query["q"], status: status, role: role, groupID: query["group"])
+            filter.mfaStatus = try Self.mfaStatus(query["mfaStatus"])
+            filter.required = try Self.boolean(query["required"], name: "required")
             let page = try await services.users.list(
-                try context.requirePrincipal(), search: query["q"], status: status, role: role,
-                cursor: query["cursor"], limit: try request.integerQuery("limit", default: 50, range: 1...200))
-            return .json(PageJSON(data: page.users.map(UserJSON.init), nextCursor: page.nextCursor))
+                try context.requirePrincipal(), filter: filter, cursor: query["cursor"],
+                limit: try request.integerQuery("limit", default: 50, range: 1...200))
+            return .json(
+                PageJSON(
+                    data: zip(page.users, page.mfa).map { ListedUserJSON(user: $0, mfa: $1) },
+                    nextCursor: page.nextCursor))
+        }
+        group.get("/users/mfa-status-counts") { [services] request, context in
+            let query = request.queryParameters
+            var filter = UserFilter(search: query["q"], groupID: query["group"])
+            filter.required = try Self.boolean(query["required"], name: "required")
+            let counts = try await services.enforcement.counts(try context.requirePrincipal(), filter: filter)
+            return .json(MFAStatusCountsJSON(counts: counts))
         }
         group.post("/users") { [services] request, context in
             let body = try request.decodeAPI(InviteBody.self, allowedFields: ["email", "name", "role"])
@@ -61,17 +78,32 @@ struct UserRoutes: Sendable {
             return .json(InvitedJSON(invited: invited), status: .created)
         }
         group.get("/users/:id") { [services] _, context in
-            let user = try await services.users.user(
-                try context.requirePrincipal(), id: try context.route.parameters.require("id"))
-            return .json(UserJSON(user))
+            let principal = try context.requirePrincipal()
+            let id = try context.route.parameters.require("id")
+            guard principal.canManageUsers else {
+                // Members read themselves only (the MFA status is on GET /me).
+                return .json(UserJSON(try await services.users.user(principal, id: id)))
+            }
+            let (user, view) = try await services.enforcement.status(principal, userID: id)
+            return .json(UserJSON(user, mfa: view))
         }
         group.patch("/users/:id") { [services] request, context in
-            let body = try request.decodeAPI(UpdateBody.self, allowedFields: ["name", "role", "status"])
-            let user = try await services.users.update(
-                try context.requirePrincipal(), userID: try context.route.parameters.require("id"),
+            let body = try request.decodeAPI(
+                UpdateBody.self,
+                allowedFields: [
+                    "name", "role", "status", "mfaRequired", "mfaEnrollmentDays", "mfaExempt", "mfaExemptUntil",
+                ])
+            let principal = try context.requirePrincipal()
+            let id = try context.route.parameters.require("id")
+            _ = try await services.users.update(
+                principal, userID: id,
                 changes: UserService.Changes(name: body.name, role: body.role, status: body.status),
+                mfa: EnforcementService.UserChanges(
+                    required: body.mfaRequired, enrollmentDays: body.mfaEnrollmentDays, exempt: body.mfaExempt,
+                    exemptUntil: body.mfaExemptUntil),
                 origin: request.origin)
-            return .json(UserJSON(user))
+            let (user, view) = try await services.enforcement.status(principal, userID: id)
+            return .json(UserJSON(user, mfa: view))
         }
         group.post("/users/:id/unlock") { [services] request, context in
             let user = try await services.users.unlock(
@@ -84,6 +116,24 @@ struct UserRoutes: Sendable {
                 try context.requirePrincipal(), userID: try context.route.parameters.require("id"),
                 origin: request.origin)
             return .json(InvitedJSON(invited: invited), status: .created)
+        }
+    }
+
+    static func mfaStatus(_ raw: String?) throws(HTTPError) -> MFAStatus? {
+        guard let raw else { return nil }
+        guard let status = MFAStatus(rawValue: raw) else {
+            throw HTTPError.unprocessable(
+                "mfaStatus must be one of \(MFAStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        return status
+    }
+
+    static func boolean(_ raw: String?, name: String) throws(HTTPError) -> Bool? {
+        switch raw {
+        case nil: return nil
+        case "true": return true
+        case "false": return false
+        default: throw HTTPError.unprocessable("\(name) must be true or false.")
         }
     }
 }

@@ -1,0 +1,164 @@
+public import Foundation
+import SQLite
+
+/// A user's MFA status as lists show it, computed by ``EnforcementSQL``.
+public struct UserMFASummary: Sendable, Equatable {
+    public enum Source: String, Sendable, CaseIterable {
+        case org
+        case user
+        case group
+    }
+
+    public var status: MFAStatus
+    /// The earliest deadline of the requirements that apply (nil before activation or without one).
+    public var deadline: Date?
+    /// Which kinds of requirement apply (empty while exempt).
+    public var sources: [Source]
+
+    public init(status: MFAStatus, deadline: Date?, sources: [Source]) {
+        self.status = status
+        self.deadline = deadline
+        self.sources = sources
+    }
+}
+
+/// Filters of the users list (`GET /api/v1/users`).
+public struct UserFilter: Sendable, Equatable {
+    /// Case-insensitive part of the email or name.
+    public var search: String?
+    public var status: UserStatus?
+    public var role: Role?
+    public var mfaStatus: MFAStatus?
+    /// true: a requirement applies now (not exempt); false: none applies.
+    public var required: Bool?
+    /// Members of this group only.
+    public var groupID: String?
+
+    public init(
+        search: String? = nil, status: UserStatus? = nil, role: Role? = nil, mfaStatus: MFAStatus? = nil,
+        required: Bool? = nil, groupID: String? = nil
+    ) {
+        self.search = search
+        self.status = status
+        self.role = role
+        self.mfaStatus = mfaStatus
+        self.required = required
+        self.groupID = groupID
+    }
+}
+
+/// Lists and counts of users by MFA status, straight from SQL (``EnforcementStatusQuery``).
+enum UserMFAListing {
+    /// `s.id, s.tenant_id, …`, made once.
+    private static let userColumns = SQLColumns.qualified("s", UserStore.columns)
+
+    /// One filtered count per status, in `MFAStatus.allCases` order: cheaper than sorting 100,000
+    /// codes for a `GROUP BY`.
+    private static let countColumns = MFAStatus.allCases.map {
+        "COUNT(*) FILTER (WHERE c.code = \(EnforcementStatusQuery.code(of: $0)))"
+    }.joined(separator: ", ")
+
+    /// A page of users ordered by email, after the `after` email (keyset pagination).
+    static func list(
+        tenant: Tenant, features: Set<Feature>, now: Date, filter: UserFilter, after: String?, limit: Int,
+        on connection: Connection
+    ) throws -> [(User, UserMFASummary)] {
+        let query = try EnforcementStatusQuery.make(tenant: tenant, features: features, now: now, on: connection)
+        var parameters = query.parameters
+        var conditions = conditions(filter, parameters: &parameters)
+        if let after {
+            conditions.insert("s.email > :after", at: 0)
+            parameters[":after"] = after
+        }
+        parameters[":limit"] = limit
+        let sql = """
+            SELECT \(userColumns), s.mfa_status_code, s.mfa_key,
+                s.org_key IS NOT NULL, s.user_key IS NOT NULL, s.group_key IS NOT NULL
+            FROM (\(query.table)) s
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            ORDER BY s.email LIMIT :limit
+            """
+        return try connection.query(sql, named: parameters).map { row in
+            let user = try UserStore.decode(row)
+            let base = UserStore.columnCount
+            let status = EnforcementStatusQuery.status(ofCode: try row.decode(base)) ?? .notEnrolled
+            let key: Int64? = try row.decode(base + 1)
+            var sources: [UserMFASummary.Source] = []
+            if key != nil {
+                if try row.decode(base + 2) as Bool { sources.append(.org) }
+                if try row.decode(base + 3) as Bool { sources.append(.user) }
+                if try row.decode(base + 4) as Bool { sources.append(.group) }
+            }
+            let deadline = status == .preEnrollment ? nil : key.map(EnforcementSQL.deadline(ofKey:))
+            return (user, UserMFASummary(status: status, deadline: deadline, sources: sources))
+        }
+    }
+
+    /// How many users of the tenant have each status (every status present, zeros included).
+    static func counts(
+        tenant: Tenant, features: Set<Feature>, now: Date, filter: UserFilter, on connection: Connection
+    ) throws -> [MFAStatus: Int] {
+        let query = try EnforcementStatusQuery.make(tenant: tenant, features: features, now: now, on: connection)
+        var parameters = query.parameters
+        var unfiltered = filter
+        unfiltered.mfaStatus = nil
+        let conditions = conditions(unfiltered, parameters: &parameters)
+        // `LIMIT -1` keeps the inner query from being flattened, which would compute each user's
+        // status once per `FILTER`.
+        let sql = """
+            SELECT \(countColumns) FROM (
+                SELECT s.mfa_status_code AS code FROM (\(query.table)) s
+                \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+                LIMIT -1
+            ) c
+            """
+        let row = try connection.queryOne(sql, named: parameters)
+        var counts: [MFAStatus: Int] = [:]
+        for (index, status) in MFAStatus.allCases.enumerated() { counts[status] = try row?.decode(index) ?? 0 }
+        return counts
+    }
+
+    /// The filter as conditions on the status table `s`, cheap ones first: SQLite tests the terms
+    /// without subqueries before the status, so a filter by status skips computing it for users it
+    /// cannot match (enrolled users, for every other status).
+    private static func conditions(_ filter: UserFilter, parameters: inout [String: any SQLBindable]) -> [String] {
+        var conditions: [String] = []
+        if let status = filter.status {
+            conditions.append("s.status = :status")
+            parameters[":status"] = status.rawValue
+        }
+        if let role = filter.role {
+            conditions.append("s.role = :role")
+            parameters[":role"] = role.rawValue
+        }
+        if let mfaStatus = filter.mfaStatus {
+            switch mfaStatus {
+            case .enrolled:
+                conditions.append("s.mfa_enrolled")
+            case .exempt:
+                conditions.append("NOT s.mfa_enrolled AND s.exempt_now")
+            case .preEnrollment:
+                conditions.append("NOT s.mfa_enrolled AND (s.status = 'invited' OR s.activated_at IS NULL)")
+            case .notEnrolled, .enrollmentPeriod, .setupRequired, .expired:
+                conditions.append("NOT s.mfa_enrolled")
+            }
+        }
+        if let search = filter.search, !search.isEmpty {
+            conditions.append("(s.email LIKE :search ESCAPE '\\' OR s.name LIKE :search ESCAPE '\\')")
+            parameters[":search"] = "%" + UserStore.escapeLike(search.lowercased()) + "%"
+        }
+        if let groupID = filter.groupID {
+            conditions.append(
+                "EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_id = :group AND gm.user_id = s.id)")
+            parameters[":group"] = groupID
+        }
+        if let mfaStatus = filter.mfaStatus {
+            conditions.append("s.mfa_status_code = :mfa_status")
+            parameters[":mfa_status"] = EnforcementStatusQuery.code(of: mfaStatus)
+        }
+        if let required = filter.required {
+            conditions.append(required ? "s.mfa_key IS NOT NULL" : "s.mfa_key IS NULL")
+        }
+        return conditions
+    }
+}
