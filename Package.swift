@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "HTMLTemplatesTests", dependencies: ["HTMLTemplates"], swiftSettings: swiftSettings),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "MandateCoreTests", dependencies: ["MandateCore", "SQLite", "Crypto", "Lifecycle"],
+            name: "MandateCoreTests", dependencies: ["MandateCore", "SQLite", "Crypto", "Lifecycle", "HTMLTemplates"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "MandateJobsTests",

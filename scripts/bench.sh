@@ -10,4 +10,6 @@ bench=".build/release/mandate-bench"
 "$bench" me
 "$bench" totp
 "$bench" sms-latency
+"$bench" enforcement
+"$bench" sweep
 .build/release/jobs-bench all --runs 5

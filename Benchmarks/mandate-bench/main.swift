@@ -11,6 +11,7 @@ let benchmarks: [String: ([String]) async throws -> Void] = [
     "signin": SignInBenchmark.run,
     "me": MeBenchmark.run,
     "sms-latency": SMSLatencyBenchmark.run,
+    "sweep": SweepBenchmark.run,
     "totp": TOTPBenchmark.run,
 ]
 

@@ -100,7 +100,8 @@ extension EnforcementSweeper {
         guard let tenant = try TenantStore.find(id: tenantID, on: connection) else { return 0 }
         let features = tenant.entitlement(catalog: catalog, now: now).features
         guard features.contains(.signOutPolicy), tenant.settings.mfaSignOutPolicy == .immediately else { return 0 }
-        let ended = try endNonCompliantSessions(tenant: tenant, features: features, now: now, on: connection)
+        let ended = try EnforcementSessions.endNonCompliant(
+            tenant: tenant, features: features, now: now, on: connection)
         if ended > 0 {
             try recordSessionsEnded(ended, reason: "immediately", tenant: tenant, now: now, on: connection)
         }
@@ -124,26 +125,14 @@ extension EnforcementSweeper {
         let features = tenant.entitlement(catalog: catalog, now: now).features
         guard previous != nil, features.contains(.signOutPolicy), tenant.settings.mfaSignOutPolicy == .midnight
         else { return nil }
-        let ended = try endNonCompliantSessions(tenant: tenant, features: features, now: now, on: connection)
+        let ended = try EnforcementSessions.endNonCompliant(
+            tenant: tenant, features: features, now: now, on: connection)
         if ended > 0 {
             try recordSessionsEnded(
                 ended, reason: "midnight", tenant: tenant, now: now, on: connection,
                 extra: ["midnight": .string(Timestamp.iso8601(midnight)), "timeZone": .string(tenant.timeZone)])
         }
         return ended
-    }
-
-    /// Ends the full sessions of the tenant's users who must set up MFA now (`setup_required` or
-    /// `expired`); setup-only sessions stay. Returns how many.
-    static func endNonCompliantSessions(tenant: Tenant, features: Set<Feature>, now: Date, on connection: Connection)
-        throws -> Int
-    {
-        let query = try EnforcementStatusQuery.make(tenant: tenant, features: features, now: now, on: connection)
-        return try connection.run(
-            """
-            DELETE FROM sessions WHERE scope = 'full' AND user_id IN (
-                SELECT s.id FROM (\(query.table)) s WHERE s.mfa_status_code IN (\(setupRequiredCode), \(expiredCode)))
-            """, named: query.parameters)
     }
 
     /// One event per tenant and batch: the batch is one decision of the system (the policy), and
