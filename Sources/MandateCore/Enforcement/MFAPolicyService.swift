@@ -45,6 +45,8 @@ public struct MFAPolicyService: Sendable {
 
     public func create(_ principal: Principal, draft: Draft, origin: RequestOrigin) async throws(CoreError) -> MFAPolicy
     {
+        // Permission first: a caller who may not manage policies learns nothing about the input.
+        try principal.requireManageUsers()
         guard draft.name != nil else { throw CoreError.invalid("name", "Give the policy a name.") }
         let now = environment.clock.now()
         let blank = MFAPolicy(
