@@ -12,4 +12,5 @@ bench=".build/release/mandate-bench"
 "$bench" sms-latency
 "$bench" enforcement
 "$bench" sweep
+"$bench" downgrade
 .build/release/jobs-bench all --runs 5

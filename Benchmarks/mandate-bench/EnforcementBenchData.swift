@@ -20,6 +20,10 @@ struct EnforcementBenchData {
         /// The organization-wide requirement: on with 7 days, switched on 20 days ago, `lock_out`,
         /// `local_only` (so SSO users without another source are `not_enrolled`).
         let orgRequired: Bool
+        /// The share of users (after the first, the owner) who are admins. 3% by default, as in the
+        /// `enforcement` benchmark; `downgrade` asks for about 10 per tenant, since each active owner
+        /// and admin gets an email then.
+        var adminShare = 0.03
     }
 
     static let day: Int64 = 86_400_000
@@ -148,7 +152,7 @@ struct EnforcementBenchData {
         let created = (activatedAt ?? now - random.int(0..<(30 * day))) - random.int(0..<day)
         let letters = (0..<6).map { _ in Character(UnicodeScalar(UInt8(97 + random.int(0..<26)))) }
         let email = String(letters) + ".\(index)@example.com"
-        let role = index == 0 ? "owner" : random.unit() < 0.03 ? "admin" : "member"
+        let role = index == 0 ? "owner" : random.unit() < tenant.adminShare ? "admin" : "member"
         let required = random.unit() < 0.03
         let exemptRoll = random.unit()
         let exemptUntil: Int64? =

@@ -5,6 +5,7 @@ import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let benchmarks: [String: ([String]) async throws -> Void] = [
+    "downgrade": DowngradeBenchmark.run,
     "enforcement": EnforcementBenchmark.run,
     "http": HTTPBenchmark.run,
     "idle-connections": IdleConnectionsBenchmark.run,

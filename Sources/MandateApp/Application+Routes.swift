@@ -11,10 +11,17 @@ extension Application {
         router.add(middleware: MetricsMiddleware(registry: metrics))
         router.add(middleware: SecurityHeadersMiddleware())
         OperationsRoutes(database: database, metrics: metrics, isDraining: isDraining).register(on: router)
-        APIRoutes(services: APIServices(environment: environment)).register(on: router)
+        APIRoutes(
+            services: APIServices(environment: environment, pastDueGraceDays: configuration.billingPastDueGraceDays)
+        ).register(on: router)
         let callbackSecrets = configuration.smsCallbackSecrets
         SMSStatusRoutes(
             database: database, clock: clock, secrets: { callbackSecrets }, logger: logger.labelled("webhooks")
+        ).register(on: router)
+        let billingSecrets = configuration.billingWebhookSecrets
+        BillingWebhookRoutes(
+            billing: BillingService(environment: environment, pastDueGraceDays: configuration.billingPastDueGraceDays),
+            clock: clock, secrets: { billingSecrets }, logger: logger.labelled("webhooks")
         ).register(on: router)
         if configuration.dev {
             DevOutboxRoutes(

@@ -69,7 +69,7 @@ struct PlanCatalogTests {
         #expect(refusal(#"{"plans": [{"id": "free", "name": "Free", "rank": 0, "features": []}]}"#) == nil)
     }
 
-    @Test("entitlement: active and past_due keep the plan, canceled falls back to free")
+    @Test("entitlement: active and past_due (until its grace ends) keep the plan, canceled falls back to free")
     func entitlementByStatus() throws {
         let catalog = try PlanCatalog.load(from: Self.shipped)
         let business = try #require(catalog.plan("business"))
@@ -87,6 +87,15 @@ struct PlanCatalogTests {
         #expect(effective(.trialing, trialEndsAt: now.addingTimeInterval(1)).effectivePlan.id == "business")
         #expect(effective(.trialing, trialEndsAt: now).effectivePlan.id == "free")
         #expect(effective(.trialing, trialEndsAt: now.addingTimeInterval(-1)).isLapsed)
+        // past_due keeps the plan until its grace ends.
+        func pastDue(graceEndsAt: Date) -> Entitlement {
+            Entitlement(
+                subscribedPlan: business, status: .pastDue, trialEndsAt: nil, pastDueGraceEndsAt: graceEndsAt, now: now,
+                catalog: catalog)
+        }
+        #expect(pastDue(graceEndsAt: now.addingTimeInterval(1)).effectivePlan.id == "business")
+        #expect(pastDue(graceEndsAt: now).effectivePlan.id == "free")
+        #expect(pastDue(graceEndsAt: now.addingTimeInterval(-1)).isLapsed)
     }
 
     @Test("a trialing tenant has its plan until the trial ends, then the free features")

@@ -224,7 +224,7 @@ struct EnforcementSQLPropertyTests {
             features \(input.features.map(\.rawValue).sorted()), expiry \(input.expiryAction.rawValue), \
             org(\(input.org.required), \(input.org.enrollmentDays) d, \(input.org.appliesTo.rawValue), \
             \(describe(input.org.enabledAt))), user(\(input.user.required), \(input.user.enrollmentDays) d, \
-            \(describe(input.user.requiredAt))), policies \(policies), memberships \
+            \(describe(input.user.requiredAt)), lifted \(describe(input.user.liftedAt))), policies \(policies), memberships \
             \(input.memberships.mapValues { $0.millisecondsSince1970 }), \(input.userStatus.rawValue) \
             \(input.role.rawValue) \(input.authSource.rawValue), activated \(describe(input.activatedAt)), reset \
             \(describe(input.enrollmentResetAt)), exempt \(input.exempt) until \(describe(input.exemptUntil)), \

@@ -131,7 +131,8 @@ extension EnforcementSQLPropertyTests {
                     user.activatedAt = at
                     try UserStore.update(user, on: connection)
                 case .resetEnrollment(let userID, let at):
-                    var (settings, _) = try EnforcementStore.userSettings(userID: userID, on: connection)
+                    var (settings, _) = try EnforcementStore.userSettings(
+                        userID: userID, tenant: tenant, on: connection)
                     settings.enrollmentResetAt = at
                     try EnforcementStore.update(
                         userID: userID, tenantID: tenant.id, settings: settings, now: at, on: connection)
@@ -223,6 +224,8 @@ extension EnforcementSQLPropertyTests {
             settings.mfaExpiryAction = chance(0.5) ? .lockOut : .forceSetup
             settings.mfaAppliesTo = chance(0.3) ? .localOnly : .all
             settings.mfaSignOutPolicy = pick(MFASignOutPolicy.allCases)
+            // A downgrade lifted users' own requirements set until then.
+            settings.mfaUserRequirementsLiftedAt = optionalTime(0.3)
             // When the organization's period ends: a source starting then, due at once, ties with it.
             let orgDeadline = settings.mfaEnabledAt.map {
                 $0.addingTimeInterval(Double(settings.mfaEnrollmentDays) * 86_400)
@@ -279,6 +282,10 @@ extension EnforcementSQLPropertyTests {
                 if mfa.required, let orgDeadline, chance(0.5) {
                     mfa.enrollmentDays = 0
                     mfa.requiredAt = orgDeadline
+                }
+                // Required exactly when the lift happened: lifted too.
+                if mfa.required, let lifted = settings.mfaUserRequirementsLiftedAt, chance(0.3) {
+                    mfa.requiredAt = lifted
                 }
                 mfa.exempt = chance(0.2)
                 mfa.exemptUntil = chance(0.6) ? time() : nil

@@ -15,6 +15,7 @@ enum HelpText {
           tenant     tenant create: add an organization.
           user       user create: add a user to an organization.
           seed       Load the demo organizations of Fixtures/demo.json.
+          billing    billing send-test-event: post a signed billing webhook to a server.
           help       Show this text. Every command also takes --help.
 
         OPTIONS:

@@ -53,6 +53,9 @@ public enum MandateCommand {
         case "jobs":
             if rest.contains("--help") { return help(HelpText.jobs) }
             return try await JobsCommand.run(rest, environment: environment)
+        case "billing":
+            if rest.contains("--help") { return help(HelpText.billing) }
+            return try await BillingCommand.run(rest, environment: environment)
         case "tenant":
             if rest.contains("--help") { return help(HelpText.describe(TenantCommand.createOptions)) }
             return try await TenantCommand.run(rest, environment: environment)

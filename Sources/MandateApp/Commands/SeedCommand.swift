@@ -51,6 +51,9 @@ enum DemoBanner {
         lines.append(
             "  Admins: admin@<org>.example / \(data.passwords.admin); members: <name>@<org>.example / \(data.passwords.member)"
         )
+        lines.append(
+            "Billing webhooks (POST /webhooks/billing) accept the demo secret \(BillingWebhook.demoSecret);"
+                + " try: mandate billing send-test-event --tenant acme --plan free")
         return lines.joined(separator: "\n") + "\n"
     }
 }

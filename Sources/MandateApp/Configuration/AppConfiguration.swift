@@ -31,6 +31,11 @@ public struct AppConfiguration: Sendable {
     public var emailWebhookSecret: String?
     /// Secrets accepted on `/webhooks/sms/status` (several during a rotation).
     public var smsCallbackSecrets: [String] = []
+    /// Secrets accepted on `/webhooks/billing` (several during a rotation). Demo mode falls back to
+    /// the published `BillingWebhook.demoSecret`.
+    public var billingWebhookSecrets: [String] = []
+    /// How long `past_due` keeps the plan before the tenant is downgraded.
+    public var billingPastDueGraceDays = BillingService.defaultPastDueGraceDays
     /// Concurrent job deliveries; 0 runs `serve` without workers (use `mandate worker`).
     public var workers = 16
     /// How long a claimed job stays leased (longer than the 15 s delivery timeout).
@@ -76,6 +81,12 @@ public struct AppConfiguration: Sendable {
         OptionSpec("email-webhook-url", help: "Email gateway webhook (http or https)."),
         OptionSpec("email-webhook-secret", help: "Signing secret for the email gateway (whsec_…)."),
         OptionSpec("sms-callback-secret", help: "Secrets (comma-separated) for /webhooks/sms/status."),
+        OptionSpec(
+            "billing-webhook-secret",
+            help: "Secrets (comma-separated, whsec_…) for /webhooks/billing; --demo uses the published demo secret."),
+        OptionSpec(
+            "billing-past-due-grace-days", kind: .integer(0...90), default: "7",
+            help: "Days a past_due subscription keeps its plan before enforcement it pays for is lifted."),
         OptionSpec(
             "workers", kind: .integer(0...256), default: "16", help: "Concurrent job deliveries (0: none in serve)."),
         OptionSpec(
@@ -126,6 +137,9 @@ public struct AppConfiguration: Sendable {
         emailWebhookURL = options.string("email-webhook-url")
         emailWebhookSecret = options.string("email-webhook-secret")
         smsCallbackSecrets = options.list("sms-callback-secret")
+        billingWebhookSecrets = options.list("billing-webhook-secret")
+        if billingWebhookSecrets.isEmpty, demo { billingWebhookSecrets = [BillingWebhook.demoSecret] }
+        billingPastDueGraceDays = options.integer("billing-past-due-grace-days") ?? billingPastDueGraceDays
         workers = options.integer("workers") ?? workers
         jobLeaseSeconds = options.integer("job-lease-seconds") ?? jobLeaseSeconds
         if let seconds = options.integer("sms-resend-delay") { smsLimits.firstResendDelay = Double(seconds) }

@@ -63,6 +63,13 @@ struct JobsRuntime {
             try scheduler.register(task: "mfa.enforcement-sweep", every: .seconds(300)) { _ in
                 _ = try await enforcementSweeper.sweep()
             }
+            // Trials that ended and past-due grace periods that ran out without a billing webhook
+            // saying so: lift the enforcement the tenant no longer pays for, once.
+            let billing = BillingService(
+                environment: application.environment, pastDueGraceDays: configuration.billingPastDueGraceDays)
+            try scheduler.register(task: "billing.lapse-sweep", every: .seconds(60)) { _ in
+                _ = try await billing.sweepLapsed()
+            }
             try scheduler.register(task: "jobs.purge-succeeded", every: .seconds(6 * 3600)) { _ in
                 _ = try await queue.purgeSucceeded(olderThan: .seconds(7 * 86_400))
             }

@@ -22,13 +22,15 @@ enum EnforcementChanges {
     ) throws {
         guard !changes.isEmpty else { return }
         let features = tenant.entitlement(catalog: catalog, now: now).features
-        let (before, _) = try EnforcementStore.userSettings(userID: user.id, on: connection)
+        let (before, _) = try EnforcementStore.userSettings(userID: user.id, tenant: tenant, on: connection)
         var after = before
         if let days = changes.enrollmentDays {
             try checkEnrollmentDays(
                 days, field: "mfaEnrollmentDays", current: before.enrollmentDays, features: features)
             after.enrollmentDays = days
         }
+        // An administrator's decision about the requirement replaces one a downgrade lifted.
+        if changes.required != nil { after.liftedByDowngrade = false }
         if let required = changes.required, required != before.required {
             if required {
                 guard features.contains(.enforceUser) else {
@@ -36,6 +38,10 @@ enum EnforcementChanges {
                         .enforceUser, "Requiring MFA of individual users needs a plan with mfa.enforce.user.")
                 }
                 after.requiredAt = now
+                // A requirement set now must not count as lifted by a downgrade at this very instant.
+                if let lifted = tenant.settings.mfaUserRequirementsLiftedAt, lifted >= now {
+                    after.requiredAt = lifted.addingTimeInterval(0.001)
+                }
                 if changes.enrollmentDays == nil { after.enrollmentDays = features.contains(.enrollmentPeriod) ? 7 : 0 }
             }
             after.required = required
@@ -136,7 +142,7 @@ enum EnforcementChanges {
 
     /// A factor was just activated: an exemption ends (the user has re-enrolled).
     static func endExemptionOnEnrollment(user: User, tenant: Tenant, now: Date, on connection: Connection) throws {
-        var (settings, _) = try EnforcementStore.userSettings(userID: user.id, on: connection)
+        var (settings, _) = try EnforcementStore.userSettings(userID: user.id, tenant: tenant, on: connection)
         guard settings.exempt else { return }
         settings.exempt = false
         settings.exemptUntil = nil

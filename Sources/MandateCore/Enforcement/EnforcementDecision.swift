@@ -51,7 +51,16 @@ public struct EnforcementInput: Sendable {
         public var required = false
         public var enrollmentDays = 0
         public var requiredAt: Date?
+        /// A downgrade lifted the requirements set at or before this instant (the tenant's
+        /// `mfaUserRequirementsLiftedAt`): such a requirement is kept, but does not apply.
+        public var liftedAt: Date?
         public init() {}
+
+        /// Whether the requirement is on and was not lifted.
+        public var isInForce: Bool {
+            guard required, let liftedAt else { return required }
+            return (requiredAt ?? .distantPast) > liftedAt
+        }
     }
 
     public struct GroupPolicy: Sendable {
@@ -172,7 +181,7 @@ public struct EnforcementDecision: Sendable, Equatable {
         {
             sources.append(source(.org, from: input.org.enabledAt, days: input.org.enrollmentDays))
         }
-        if features.contains(.enforceUser), input.user.required {
+        if features.contains(.enforceUser), input.user.isInForce {
             sources.append(source(.user, from: input.user.requiredAt, days: input.user.enrollmentDays))
         }
         if features.contains(.enforceGroups) {

@@ -2,8 +2,11 @@ public import Foundation
 
 /// A user's own requirement and exemption, set by an administrator (columns of `users`).
 public struct UserMFASettings: Sendable, Equatable {
-    /// Required for this user alone (plan feature `mfa.enforce.user`).
+    /// Required for this user alone (plan feature `mfa.enforce.user`), and not lifted by a downgrade.
     public var required = false
+    /// The user's requirement was lifted by a downgrade: it no longer applies, and comes back only
+    /// when an administrator restores the previous enforcement (or requires MFA of the user again).
+    public var liftedByDowngrade = false
     /// Grace period of the user's own requirement: 0 = at next sign-in.
     public var enrollmentDays = 0
     /// When the user's own requirement was switched on.

@@ -40,7 +40,7 @@ enum EnforcementSQL {
 
     /// The key of the user's own requirement.
     static let userKey = """
-        CASE WHEN :user_on AND u.mfa_required
+        CASE WHEN :user_on AND u.mfa_required AND COALESCE(u.mfa_required_at, \(noTime)) > :user_lifted
             THEN (MAX(COALESCE(u.mfa_required_at, \(noTime)), u.mfa_floor) + :grace * u.mfa_enrollment_days * 86400000) * 2
                 + (:grace AND u.mfa_enrollment_days > 0) END
         """
@@ -138,8 +138,15 @@ enum EnforcementSQL {
             ":org_start": settings.mfaEnabledAt ?? Date.distantPast,
             ":org_grace": orgGraceMilliseconds(settings, grace: grace),
             ":user_on": features.contains(.enforceUser), ":grace": grace,
+            ":user_lifted": liftedMilliseconds(settings),
             ":groups_on": features.contains(.enforceGroups), ":lock_out": settings.mfaExpiryAction == .lockOut,
         ]) { first, _ in first }
+    }
+
+    /// `mfaUserRequirementsLiftedAt` in milliseconds; below every requirement's start when none
+    /// were lifted (`COALESCE(mfa_required_at, noTime) > it` always holds then).
+    static func liftedMilliseconds(_ settings: TenantSettings) -> Int64 {
+        settings.mfaUserRequirementsLiftedAt?.millisecondsSince1970 ?? Int64.min
     }
 
     /// The organization's grace period in milliseconds (0 without `mfa.enrollment_period`).

@@ -75,6 +75,9 @@ struct EnforcementStatusQuery {
             userOn = features.contains(.enforceUser)
             parameters = EnforcementSQL.instantParameters(now)
             parameters[":tenant"] = tenant.id
+            if userOn, settings.mfaUserRequirementsLiftedAt != nil {
+                parameters[":user_lifted"] = EnforcementSQL.liftedMilliseconds(settings)
+            }
             if orgOn {
                 let orgGrace = EnforcementSQL.orgGraceMilliseconds(settings, grace: grace)
                 parameters[":org_start"] = settings.mfaEnabledAt ?? Date.distantPast
@@ -161,10 +164,14 @@ struct EnforcementStatusQuery {
                     ? "MAX(:org_start, u.mfa_floor) * 2 + :org_offset"
                     : "CASE WHEN u.auth_source = 'local' THEN MAX(:org_start, u.mfa_floor) * 2 + :org_offset ELSE \(noKey) END")
                 : nil
+            // Requirements lifted by a downgrade are left out (the condition only when some were).
+            let notLifted =
+                settings.mfaUserRequirementsLiftedAt == nil
+                ? "" : " AND COALESCE(u.mfa_required_at, \(EnforcementSQL.noTime)) > :user_lifted"
             let userKey: String? =
                 userOn
                 ? """
-                CASE WHEN u.mfa_required THEN MAX(COALESCE(u.mfa_required_at, \(EnforcementSQL.noTime)), u.mfa_floor) * 2\
+                CASE WHEN u.mfa_required\(notLifted) THEN MAX(COALESCE(u.mfa_required_at, \(EnforcementSQL.noTime)), u.mfa_floor) * 2\
                 \(grace ? " + u.mfa_enrollment_days * 172800000 + (u.mfa_enrollment_days > 0)" : "") ELSE \(noKey) END
                 """
                 : nil

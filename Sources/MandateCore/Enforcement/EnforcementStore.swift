@@ -6,7 +6,11 @@ import SQLite
 enum EnforcementStore {
     // MARK: Users
 
-    static func userSettings(userID: String, on connection: Connection) throws -> (UserMFASettings, enrolled: Bool) {
+    /// The user's settings in `tenant`, whose `mfaUserRequirementsLiftedAt` tells whether the user's
+    /// own requirement still applies.
+    static func userSettings(userID: String, tenant: Tenant, on connection: Connection) throws -> (
+        UserMFASettings, enrolled: Bool
+    ) {
         guard
             let row = try connection.queryOne(
                 """
@@ -16,9 +20,15 @@ enum EnforcementStore {
                 """, userID)
         else { return (UserMFASettings(), false) }
         var settings = UserMFASettings()
-        settings.required = try row.decode(0)
+        let stored: Bool = try row.decode(0)
         settings.enrollmentDays = try row.decode(1)
         settings.requiredAt = try row.decode(2)
+        var requirement = EnforcementInput.UserRequirement()
+        requirement.required = stored
+        requirement.requiredAt = settings.requiredAt
+        requirement.liftedAt = tenant.settings.mfaUserRequirementsLiftedAt
+        settings.required = requirement.isInForce
+        settings.liftedByDowngrade = stored && !settings.required
         settings.exempt = try row.decode(3)
         settings.exemptUntil = try row.decode(4)
         settings.enrollmentResetAt = try row.decode(5)
@@ -35,7 +45,8 @@ enum EnforcementStore {
             UPDATE users SET mfa_required = ?, mfa_enrollment_days = ?, mfa_required_at = ?, mfa_exempt = ?,
                 mfa_exempt_until = ?, mfa_enrollment_reset_at = ?, updated_at = ?
             WHERE id = ? AND tenant_id = ?
-            """, settings.required, settings.enrollmentDays, settings.requiredAt, settings.exempt,
+            """, settings.required || settings.liftedByDowngrade, settings.enrollmentDays, settings.requiredAt,
+            settings.exempt,
             settings.exemptUntil, settings.enrollmentResetAt, now, userID, tenantID)
     }
 
@@ -122,7 +133,7 @@ enum EnforcementStore {
     static func input(
         tenant: Tenant, user: User, features: Set<Feature>, on connection: Connection
     ) throws -> (EnforcementInput, UserMFASettings) {
-        let (settings, enrolled) = try userSettings(userID: user.id, on: connection)
+        let (settings, enrolled) = try userSettings(userID: user.id, tenant: tenant, on: connection)
         var input = EnforcementInput()
         input.features = features
         input.expiryAction = tenant.settings.mfaExpiryAction
@@ -130,9 +141,11 @@ enum EnforcementStore {
         input.org.enrollmentDays = tenant.settings.mfaEnrollmentDays
         input.org.appliesTo = tenant.settings.mfaAppliesTo
         input.org.enabledAt = tenant.settings.mfaEnabledAt
-        input.user.required = settings.required
+        // As stored: the decision itself leaves out a requirement lifted by a downgrade.
+        input.user.required = settings.required || settings.liftedByDowngrade
         input.user.enrollmentDays = settings.enrollmentDays
         input.user.requiredAt = settings.requiredAt
+        input.user.liftedAt = tenant.settings.mfaUserRequirementsLiftedAt
         if features.contains(.enforceGroups) {
             input.groupPolicies = try policies(tenantID: tenant.id, on: connection).filter(\.enabled).map(
                 \.decisionInput)

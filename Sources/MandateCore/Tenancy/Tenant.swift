@@ -8,6 +8,10 @@ public struct Tenant: Sendable, Equatable {
     public var planID: String
     public var subscriptionStatus: SubscriptionStatus
     public var trialEndsAt: Date?
+    /// While `past_due`, the plan's features last until then (nil: no end known, they last).
+    public var pastDueGraceEndsAt: Date?
+    /// The `timestamp` of the last billing event applied; older events change nothing.
+    public var billingEventAt: Date?
     /// IANA time zone for "local midnight" sweeps.
     public var timeZone: String
     public var settings: TenantSettings
@@ -16,8 +20,11 @@ public struct Tenant: Sendable, Equatable {
 
     public init(
         id: String, slug: String, name: String, planID: String, subscriptionStatus: SubscriptionStatus,
-        trialEndsAt: Date?, timeZone: String, settings: TenantSettings, createdAt: Date, updatedAt: Date
+        trialEndsAt: Date?, timeZone: String, settings: TenantSettings, createdAt: Date, updatedAt: Date,
+        pastDueGraceEndsAt: Date? = nil, billingEventAt: Date? = nil
     ) {
+        self.pastDueGraceEndsAt = pastDueGraceEndsAt
+        self.billingEventAt = billingEventAt
         self.id = id
         self.slug = slug
         self.name = name
@@ -34,7 +41,7 @@ public struct Tenant: Sendable, Equatable {
     public func entitlement(catalog: PlanCatalog, now: Date) -> Entitlement {
         Entitlement(
             subscribedPlan: catalog.plan(planID) ?? catalog.fallback, status: subscriptionStatus,
-            trialEndsAt: trialEndsAt, now: now, catalog: catalog)
+            trialEndsAt: trialEndsAt, pastDueGraceEndsAt: pastDueGraceEndsAt, now: now, catalog: catalog)
     }
 }
 
@@ -60,6 +67,9 @@ public struct TenantSettings: Sendable, Equatable {
     public var mfaExpiryAction = MFAExpiryAction.forceSetup
     public var mfaAppliesTo = MFAAppliesTo.all
     public var mfaSignOutPolicy = MFASignOutPolicy.none
+    /// Users' own requirements set at or before this instant were lifted by a downgrade: kept for a
+    /// restore, but they no longer apply. Nil when none were lifted.
+    public var mfaUserRequirementsLiftedAt: Date?
 
     public init() {}
 

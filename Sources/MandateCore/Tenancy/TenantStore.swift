@@ -6,19 +6,21 @@ enum TenantStore {
     static let columns = """
         id, slug, name, plan, subscription_status, trial_ends_at, time_zone, password_min_length, lockout_threshold,
         session_idle_minutes, session_absolute_hours, created_at, updated_at, sms_country_codes, mfa_required,
-        mfa_enrollment_days, mfa_enabled_at, mfa_expiry_action, mfa_applies_to, mfa_sign_out_policy
+        mfa_enrollment_days, mfa_enabled_at, mfa_expiry_action, mfa_applies_to, mfa_sign_out_policy,
+        past_due_grace_ends_at, billing_event_at, mfa_user_lifted_at
         """
 
     static func insert(_ tenant: Tenant, on connection: Connection) throws {
         try connection.run(
             """
-            INSERT INTO tenants (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO tenants (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, tenant.id, tenant.slug, tenant.name, tenant.planID, tenant.subscriptionStatus.rawValue,
             tenant.trialEndsAt, tenant.timeZone, tenant.settings.passwordMinLength, tenant.settings.lockoutThreshold,
             tenant.settings.sessionIdleMinutes, tenant.settings.sessionAbsoluteHours, tenant.createdAt,
             tenant.updatedAt, tenant.settings.smsCountryCodes.joined(separator: ","), tenant.settings.mfaRequired,
             tenant.settings.mfaEnrollmentDays, tenant.settings.mfaEnabledAt, tenant.settings.mfaExpiryAction.rawValue,
-            tenant.settings.mfaAppliesTo.rawValue, tenant.settings.mfaSignOutPolicy.rawValue)
+            tenant.settings.mfaAppliesTo.rawValue, tenant.settings.mfaSignOutPolicy.rawValue, tenant.pastDueGraceEndsAt,
+            tenant.billingEventAt, tenant.settings.mfaUserRequirementsLiftedAt)
     }
 
     static func find(id: String, on connection: Connection) throws -> Tenant? {
@@ -39,14 +41,16 @@ enum TenantStore {
             UPDATE tenants SET name = ?, plan = ?, subscription_status = ?, trial_ends_at = ?, time_zone = ?,
                 password_min_length = ?, lockout_threshold = ?, session_idle_minutes = ?, session_absolute_hours = ?,
                 sms_country_codes = ?, mfa_required = ?, mfa_enrollment_days = ?, mfa_enabled_at = ?,
-                mfa_expiry_action = ?, mfa_applies_to = ?, mfa_sign_out_policy = ?, updated_at = ?
+                mfa_expiry_action = ?, mfa_applies_to = ?, mfa_sign_out_policy = ?, past_due_grace_ends_at = ?,
+                billing_event_at = ?, mfa_user_lifted_at = ?, updated_at = ?
             WHERE id = ?
             """, tenant.name, tenant.planID, tenant.subscriptionStatus.rawValue, tenant.trialEndsAt, tenant.timeZone,
             tenant.settings.passwordMinLength, tenant.settings.lockoutThreshold, tenant.settings.sessionIdleMinutes,
             tenant.settings.sessionAbsoluteHours, tenant.settings.smsCountryCodes.joined(separator: ","),
             tenant.settings.mfaRequired, tenant.settings.mfaEnrollmentDays, tenant.settings.mfaEnabledAt,
             tenant.settings.mfaExpiryAction.rawValue, tenant.settings.mfaAppliesTo.rawValue,
-            tenant.settings.mfaSignOutPolicy.rawValue, tenant.updatedAt, tenant.id)
+            tenant.settings.mfaSignOutPolicy.rawValue, tenant.pastDueGraceEndsAt, tenant.billingEventAt,
+            tenant.settings.mfaUserRequirementsLiftedAt, tenant.updatedAt, tenant.id)
     }
 
     /// Decodes the `columns` of a tenant starting at column `base` (by position).
@@ -64,14 +68,16 @@ enum TenantStore {
         settings.mfaExpiryAction = MFAExpiryAction(rawValue: try row.decode(base + 17)) ?? .forceSetup
         settings.mfaAppliesTo = MFAAppliesTo(rawValue: try row.decode(base + 18)) ?? .all
         settings.mfaSignOutPolicy = MFASignOutPolicy(rawValue: try row.decode(base + 19)) ?? .none
+        settings.mfaUserRequirementsLiftedAt = try row.decode(base + 22)
         return Tenant(
             id: try row.decode(base), slug: try row.decode(base + 1), name: try row.decode(base + 2),
             planID: try row.decode(base + 3),
             subscriptionStatus: SubscriptionStatus(rawValue: try row.decode(base + 4)) ?? .canceled,
             trialEndsAt: try row.decode(base + 5), timeZone: try row.decode(base + 6), settings: settings,
-            createdAt: try row.decode(base + 11), updatedAt: try row.decode(base + 12))
+            createdAt: try row.decode(base + 11), updatedAt: try row.decode(base + 12),
+            pastDueGraceEndsAt: try row.decode(base + 20), billingEventAt: try row.decode(base + 21))
     }
 
     /// The number of `columns`.
-    static let columnCount = 20
+    static let columnCount = 23
 }

@@ -17,6 +17,7 @@ public struct APIRoutes: Sendable {
         AuthRoutes(services: services).registerAuthenticated(on: authenticated)
         MFARoutes(services: services).registerAuthenticated(on: authenticated)
         OrganizationRoutes(services: services).register(on: authenticated)
+        BillingRoutes(services: services).register(on: authenticated)
         UserRoutes(services: services).register(on: authenticated)
         EnforcementRoutes(services: services).register(on: authenticated)
         GroupRoutes(services: services).register(on: authenticated)

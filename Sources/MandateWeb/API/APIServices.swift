@@ -15,9 +15,12 @@ public struct APIServices: Sendable {
     let challenges: MFAChallengeService
     let enforcement: EnforcementService
     let policies: MFAPolicyService
+    let billing: BillingService
 
-    public init(environment: CoreEnvironment) {
+    /// - Parameter pastDueGraceDays: how long `past_due` keeps the plan (billing webhooks).
+    public init(environment: CoreEnvironment, pastDueGraceDays: Int = BillingService.defaultPastDueGraceDays) {
         self.environment = environment
+        billing = BillingService(environment: environment, pastDueGraceDays: pastDueGraceDays)
         signIn = SignInService(environment: environment)
         authenticator = Authenticator(environment: environment)
         credentials = CredentialService(environment: environment)

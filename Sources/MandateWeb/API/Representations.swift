@@ -70,6 +70,7 @@ struct OrganizationSettingsJSON: JSONRepresentable {
             json.field("mfaSignOutPolicy", tenant.settings.mfaSignOutPolicy.rawValue)
             json.field("name", tenant.name)
             json.field("passwordMinLength", tenant.settings.passwordMinLength)
+            json.field("pastDueGraceEndsAt", tenant.subscriptionStatus == .pastDue ? tenant.pastDueGraceEndsAt : nil)
             json.field("sessionAbsoluteHours", tenant.settings.sessionAbsoluteHours)
             json.field("sessionIdleMinutes", tenant.settings.sessionIdleMinutes)
             json.field("slug", tenant.slug)

@@ -33,14 +33,22 @@ enum PythonSigner {
         return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    private static func runBlocking(_ arguments: [String]) throws -> String {
+    /// Runs Python with `arguments`, feeding `input` on standard input; returns standard output.
+    /// Blocks: call it off the cooperative pool.
+    static func runBlocking(_ arguments: [String], input: Data? = nil) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = arguments
+        let stdin = Pipe()
         let stdout = Pipe()
+        if input != nil { process.standardInput = stdin }
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
         try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(input)
+            try stdin.fileHandleForWriting.close()
+        }
         let data = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
