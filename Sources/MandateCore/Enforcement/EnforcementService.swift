@@ -16,12 +16,23 @@ public struct EnforcementService: Sendable {
 
     // MARK: Status
 
-    /// The caller's own MFA status.
+    /// The caller's own MFA status. Decided from what authentication read (``Principal/mfaSnapshot``)
+    /// unless a group policy may apply, which needs the policies and the user's memberships.
     public func status(_ principal: Principal) async throws(CoreError) -> MFAEnforcementView {
         let user = try MFAService.user(of: principal)
         let tenant = principal.tenant
         let now = environment.clock.now()
         let catalog = environment.catalog
+        if let snapshot = principal.mfaSnapshot {
+            let features = tenant.entitlement(catalog: catalog, now: now).features
+            if !features.contains(.enforceGroups) || !snapshot.hasEnabledPolicies {
+                // What the read below would find: no enabled policy, so no memberships either.
+                let input = EnforcementStore.input(
+                    tenant: tenant, user: user, features: features, settings: snapshot.settings,
+                    enrolled: snapshot.enrolled, groupPolicies: [], memberships: [:])
+                return EnforcementStore.view(input, settings: snapshot.settings, now: now)
+            }
+        }
         return try await environment.read { connection in
             try EnforcementStore.view(tenant: tenant, user: user, catalog: catalog, now: now, on: connection)
         }

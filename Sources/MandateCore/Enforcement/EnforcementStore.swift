@@ -6,33 +6,48 @@ import SQLite
 enum EnforcementStore {
     // MARK: Users
 
+    /// The columns of `users` that ``decodeUserSettings(_:at:tenant:)`` reads, in this order (the
+    /// session lookup selects them too, qualified).
+    static let userSettingsColumns = """
+        mfa_required, mfa_enrollment_days, mfa_required_at, mfa_exempt, mfa_exempt_until, mfa_enrollment_reset_at,
+        mfa_enrolled
+        """
+
+    /// The number of `userSettingsColumns`.
+    static let userSettingsColumnCount = 7
+
+    /// Built once: statements are cached by their text.
+    private static let userSettingsSQL = "SELECT \(userSettingsColumns) FROM users WHERE id = ?"
+
     /// The user's settings in `tenant`, whose `mfaUserRequirementsLiftedAt` tells whether the user's
     /// own requirement still applies.
     static func userSettings(userID: String, tenant: Tenant, on connection: Connection) throws -> (
         UserMFASettings, enrolled: Bool
     ) {
-        guard
-            let row = try connection.queryOne(
-                """
-                SELECT mfa_required, mfa_enrollment_days, mfa_required_at, mfa_exempt, mfa_exempt_until,
-                    mfa_enrollment_reset_at, mfa_enrolled
-                FROM users WHERE id = ?
-                """, userID)
-        else { return (UserMFASettings(), false) }
+        guard let row = try connection.queryOne(userSettingsSQL, userID) else { return (UserMFASettings(), false) }
+        return try decodeUserSettings(row, tenant: tenant)
+    }
+
+    /// Decodes the `userSettingsColumns` starting at column `base`. `required` is the effective
+    /// requirement: a stored one set at or before the tenant's `mfaUserRequirementsLiftedAt` is
+    /// `liftedByDowngrade` instead.
+    static func decodeUserSettings(_ row: Row, at base: Int = 0, tenant: Tenant) throws -> (
+        UserMFASettings, enrolled: Bool
+    ) {
         var settings = UserMFASettings()
-        let stored: Bool = try row.decode(0)
-        settings.enrollmentDays = try row.decode(1)
-        settings.requiredAt = try row.decode(2)
+        let stored: Bool = try row.decode(base)
+        settings.enrollmentDays = try row.decode(base + 1)
+        settings.requiredAt = try row.decode(base + 2)
         var requirement = EnforcementInput.UserRequirement()
         requirement.required = stored
         requirement.requiredAt = settings.requiredAt
         requirement.liftedAt = tenant.settings.mfaUserRequirementsLiftedAt
         settings.required = requirement.isInForce
         settings.liftedByDowngrade = stored && !settings.required
-        settings.exempt = try row.decode(3)
-        settings.exemptUntil = try row.decode(4)
-        settings.enrollmentResetAt = try row.decode(5)
-        return (settings, try row.decode(6))
+        settings.exempt = try row.decode(base + 3)
+        settings.exemptUntil = try row.decode(base + 4)
+        settings.enrollmentResetAt = try row.decode(base + 5)
+        return (settings, try row.decode(base + 6))
     }
 
     static func update(
@@ -134,6 +149,27 @@ enum EnforcementStore {
         tenant: Tenant, user: User, features: Set<Feature>, on connection: Connection
     ) throws -> (EnforcementInput, UserMFASettings) {
         let (settings, enrolled) = try userSettings(userID: user.id, tenant: tenant, on: connection)
+        var groupPolicies: [EnforcementInput.GroupPolicy] = []
+        var memberships: [String: Date] = [:]
+        if features.contains(.enforceGroups) {
+            groupPolicies = try policies(tenantID: tenant.id, on: connection).filter(\.enabled).map(\.decisionInput)
+            if !groupPolicies.isEmpty { memberships = try Self.memberships(userID: user.id, on: connection) }
+        }
+        return (
+            input(
+                tenant: tenant, user: user, features: features, settings: settings, enrolled: enrolled,
+                groupPolicies: groupPolicies, memberships: memberships),
+            settings
+        )
+    }
+
+    /// The decision's input from values already read: the user's settings (as
+    /// ``decodeUserSettings(_:at:tenant:)`` gives them), the tenant's enabled group policies (none
+    /// without `mfa.enforce.groups`) and, when there are any, the user's memberships.
+    static func input(
+        tenant: Tenant, user: User, features: Set<Feature>, settings: UserMFASettings, enrolled: Bool,
+        groupPolicies: [EnforcementInput.GroupPolicy], memberships: [String: Date]
+    ) -> EnforcementInput {
         var input = EnforcementInput()
         input.features = features
         input.expiryAction = tenant.settings.mfaExpiryAction
@@ -146,11 +182,8 @@ enum EnforcementStore {
         input.user.enrollmentDays = settings.enrollmentDays
         input.user.requiredAt = settings.requiredAt
         input.user.liftedAt = tenant.settings.mfaUserRequirementsLiftedAt
-        if features.contains(.enforceGroups) {
-            input.groupPolicies = try policies(tenantID: tenant.id, on: connection).filter(\.enabled).map(
-                \.decisionInput)
-            if !input.groupPolicies.isEmpty { input.memberships = try memberships(userID: user.id, on: connection) }
-        }
+        input.groupPolicies = groupPolicies
+        input.memberships = memberships
         input.userStatus = user.status
         input.role = user.role
         input.authSource = user.authSource
@@ -159,7 +192,7 @@ enum EnforcementStore {
         input.exempt = settings.exempt
         input.exemptUntil = settings.exemptUntil
         input.enrolled = enrolled
-        return (input, settings)
+        return input
     }
 
     /// The decision for `user` at `now`.
@@ -168,7 +201,12 @@ enum EnforcementStore {
     ) throws -> MFAEnforcementView {
         let features = tenant.entitlement(catalog: catalog, now: now).features
         let (input, settings) = try input(tenant: tenant, user: user, features: features, on: connection)
-        return MFAEnforcementView(
+        return view(input, settings: settings, now: now)
+    }
+
+    /// The decision on `input` at `now`, with the settings it was made from.
+    static func view(_ input: EnforcementInput, settings: UserMFASettings, now: Date) -> MFAEnforcementView {
+        MFAEnforcementView(
             decision: EnforcementDecision.decide(input, now: now), settings: settings,
             exemptNow: settings.isExempt(at: now))
     }

@@ -28,7 +28,7 @@ public struct Authenticator: Sendable {
         let found = try await environment.read { connection in
             try SessionStore.findWithOwner(tokenHash: hash, on: connection)
         }
-        guard let (foundSession, user, tenant) = found else {
+        guard let (foundSession, user, tenant, mfaSnapshot) = found else {
             throw CoreError(.unauthenticated, "The session is not valid; sign in again.")
         }
         var session = foundSession
@@ -52,7 +52,7 @@ public struct Authenticator: Sendable {
             _ = try? await environment.write { connection in try SessionStore.touch(id: id, at: now, on: connection) }
             session.lastSeenAt = now
         }
-        return Principal(tenant: tenant, user: user, credential: .session(session))
+        return Principal(tenant: tenant, user: user, credential: .session(session), mfaSnapshot: mfaSnapshot)
     }
 
     private func authenticateAPIKey(_ token: String) async throws(CoreError) -> Principal {

@@ -9,11 +9,31 @@ public struct Principal: Sendable {
     /// The user, for sessions; nil for API keys.
     public let user: User?
     public let credential: Credential
+    /// The user's MFA settings, read with the session in one statement (nil for API keys and for
+    /// principals built elsewhere): `GET /me` decides the MFA status from them without another read
+    /// when no group policy can apply.
+    let mfaSnapshot: MFASnapshot?
+
+    /// What the session lookup read about the user's MFA situation.
+    struct MFASnapshot: Sendable {
+        /// The user's settings, `required` being the effective requirement (see
+        /// ``EnforcementStore/decodeUserSettings(_:at:tenant:)``).
+        var settings: UserMFASettings
+        /// At least one active factor.
+        var enrolled: Bool
+        /// Whether the tenant has an enabled group policy (if so, the status needs a read).
+        var hasEnabledPolicies: Bool
+    }
 
     public init(tenant: Tenant, user: User?, credential: Credential) {
+        self.init(tenant: tenant, user: user, credential: credential, mfaSnapshot: nil)
+    }
+
+    init(tenant: Tenant, user: User?, credential: Credential, mfaSnapshot: MFASnapshot?) {
         self.tenant = tenant
         self.user = user
         self.credential = credential
+        self.mfaSnapshot = mfaSnapshot
     }
 
     /// API keys act with administrator rights within their tenant.

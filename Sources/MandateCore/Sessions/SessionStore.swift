@@ -65,20 +65,28 @@ enum SessionStore {
     /// The number of `columns`.
     static let columnCount = 12
 
-    /// The session of a token with its user and tenant, in one statement (the hot path of every
-    /// authenticated request: one read, one consistent snapshot).
-    static func findWithOwner(tokenHash: [UInt8], on connection: Connection) throws -> (Session, User, Tenant)? {
+    /// The session of a token with its user, tenant and the user's MFA situation, in one statement
+    /// (the hot path of every authenticated request: one read, one consistent snapshot).
+    static func findWithOwner(tokenHash: [UInt8], on connection: Connection) throws -> (
+        Session, User, Tenant, Principal.MFASnapshot
+    )? {
         guard let row = try connection.queryOne(findWithOwnerSQL, tokenHash) else { return nil }
-        return (
-            try decode(row), try UserStore.decode(row, at: columnCount),
-            try TenantStore.decode(row, at: columnCount + UserStore.columnCount)
-        )
+        let tenant = try TenantStore.decode(row, at: columnCount + UserStore.columnCount)
+        let mfaBase = columnCount + UserStore.columnCount + TenantStore.columnCount
+        let (settings, enrolled) = try EnforcementStore.decodeUserSettings(row, at: mfaBase, tenant: tenant)
+        let snapshot = Principal.MFASnapshot(
+            settings: settings, enrolled: enrolled,
+            hasEnabledPolicies: try row.decode(mfaBase + EnforcementStore.userSettingsColumnCount))
+        return (try decode(row), try UserStore.decode(row, at: columnCount), tenant, snapshot)
     }
 
     /// Built once: statements are cached by their text, which must not be rebuilt per request.
+    /// The `EXISTS` probes `mfa_policies` through its `(tenant_id, name)` index.
     private static let findWithOwnerSQL = """
         SELECT \(SQLColumns.qualified("s", columns)), \(SQLColumns.qualified("u", UserStore.columns)),
-            \(SQLColumns.qualified("t", TenantStore.columns))
+            \(SQLColumns.qualified("t", TenantStore.columns)),
+            \(SQLColumns.qualified("u", EnforcementStore.userSettingsColumns)),
+            EXISTS (SELECT 1 FROM mfa_policies p WHERE p.tenant_id = t.id AND p.enabled)
         FROM sessions s
         JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id
         JOIN tenants t ON t.id = s.tenant_id
