@@ -2,7 +2,7 @@
 # Both install missing Debian packages first (as root; otherwise they print the command).
 
 BUILD_DEPS := libsqlite3-dev libcurl4-openssl-dev libssl-dev pkg-config
-TEST_DEPS := sqlite3 python3 python3-venv librsvg2-bin zbar-tools
+TEST_DEPS := sqlite3 python3 python3-venv librsvg2-bin zbar-tools chromium chromium-driver
 BENCH_DEPS := wrk
 SWIFT_FLAGS ?=
 
@@ -20,8 +20,8 @@ TIMING_SUITES := ServerTimeoutTests|ServerShutdownTests|FailureTests|Concurrency
 ## test: the whole suite (what CI runs): lint, build, every test target, 30 s of parser fuzzing.
 test: deps test-deps lint
 	swift build $(SWIFT_FLAGS) --build-tests
-	swift test $(SWIFT_FLAGS) --skip-build --parallel --skip '$(TIMING_SUITES)'
-	swift test $(SWIFT_FLAGS) --skip-build --no-parallel --filter '$(TIMING_SUITES)'
+	MANDATE_REQUIRE_BROWSER=1 swift test $(SWIFT_FLAGS) --skip-build --parallel --skip '$(TIMING_SUITES)'
+	MANDATE_REQUIRE_BROWSER=1 swift test $(SWIFT_FLAGS) --skip-build --no-parallel --filter '$(TIMING_SUITES)'
 	Fuzz/fuzz-http-parser.sh 30
 
 deps:

@@ -82,6 +82,7 @@ let package = Package(
             name: "MandateAppTests",
             dependencies: ["MandateApp", "MandateCore", "MandateWeb", "HTTPServer", "SQLite", "Lifecycle"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "EndToEndTests", dependencies: ["Lifecycle"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["Lifecycle", "HTTPClient", "Crypto"], swiftSettings: swiftSettings),
     ]
 )
