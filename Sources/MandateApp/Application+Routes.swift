@@ -1,3 +1,4 @@
+import Foundation
 public import HTTPServer
 import Lifecycle
 import MandateCore
@@ -13,6 +14,11 @@ extension Application {
         OperationsRoutes(database: database, metrics: metrics, isDraining: isDraining).register(on: router)
         APIRoutes(
             services: APIServices(environment: environment, pastDueGraceDays: configuration.billingPastDueGraceDays)
+        ).register(on: router)
+        PageRoutes(
+            services: APIServices(environment: environment, pastDueGraceDays: configuration.billingPastDueGraceDays),
+            templates: environment.templates,
+            assets: StaticAssets.load(directory: configuration.templatesDirectory.appendingPathComponent("static"))
         ).register(on: router)
         let callbackSecrets = configuration.smsCallbackSecrets
         SMSStatusRoutes(

@@ -45,10 +45,6 @@ struct InvitationMail: Sendable {
     }
 
     static func format(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "d MMMM yyyy, HH:mm 'UTC'"
-        return formatter.string(from: date)
+        DisplayDates.formatter("d MMMM yyyy, HH:mm 'UTC'", TimeZone(identifier: "UTC") ?? .current).string(from: date)
     }
 }

@@ -22,8 +22,8 @@ struct EnforcementNoticeMail {
         self.environment = environment
         self.tenant = tenant
         let timeZone = LocalMidnight.timeZone(identifier: tenant.timeZone)
-        subjectFormatter = Self.formatter("d MMMM yyyy, HH:mm", timeZone)
-        bodyFormatter = Self.formatter("EEEE d MMMM yyyy 'at' HH:mm", timeZone)
+        subjectFormatter = DisplayDates.formatter("d MMMM yyyy, HH:mm", timeZone)
+        bodyFormatter = DisplayDates.formatter("EEEE d MMMM yyyy 'at' HH:mm", timeZone)
     }
 
     func render(_ notice: EnforcementNotice, name: String, deadline: Date, now: Date) -> Content {
@@ -70,13 +70,5 @@ struct EnforcementNoticeMail {
         if seconds >= 23.5 * 3600 { return "1 day" }
         if hours >= 2 { return "\(hours) hours" }
         return seconds >= 3600 ? "about an hour" : "less than an hour"
-    }
-
-    private static func formatter(_ format: String, _ timeZone: TimeZone) -> DateFormatter {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = format
-        return formatter
     }
 }

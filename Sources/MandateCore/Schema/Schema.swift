@@ -6,7 +6,7 @@ public enum Schema {
     public static let migrations: [Migration] =
         AccountsSchema.migrations + OutboxSchema.migrations
         + InboundWebhookSchema.migrations + DevOutboxSchema.migrations + MFASchema.migrations
-        + EnforcementSchema.migrations + BillingSchema.migrations
+        + EnforcementSchema.migrations + BillingSchema.migrations + WebSchema.migrations
 
     /// The migrator for `migrations`.
     public static let migrator = Migrator(migrations)

@@ -1,0 +1,34 @@
+import HTMLTemplates
+
+/// A one-time message shown on the page a redirect leads to. The cookie carries only the code of
+/// one of these fixed messages, never text, so nothing a client sends is ever shown back.
+enum Flash: String, CaseIterable, Sendable {
+    case signedOut = "signed_out"
+    case mfaDisabled = "mfa_disabled"
+    case smsSent = "sms_sent"
+    case challengeExpired = "challenge_expired"
+    case sessionEnded = "session_ended"
+
+    /// The sentence shown.
+    var message: String {
+        switch self {
+        case .signedOut: "You have signed out."
+        case .mfaDisabled: "Multi-factor authentication is off. You can set it up again at any time."
+        case .smsSent: "We sent a code by SMS. It is valid for 10 minutes."
+        case .challengeExpired: "That sign-in attempt expired. Sign in again."
+        case .sessionEnded: "Your session has ended. Sign in again."
+        }
+    }
+
+    /// `success`, `info` or `error`: the style of the message.
+    var kind: String {
+        switch self {
+        case .signedOut, .mfaDisabled, .smsSent: "success"
+        case .challengeExpired, .sessionEnded: "info"
+        }
+    }
+
+    var templateValue: TemplateValue {
+        ["kind": .string(kind), "message": .string(message)]
+    }
+}

@@ -1,0 +1,38 @@
+public import HTMLTemplates
+public import HTTPServer
+import MandateCore
+
+/// The server-rendered dashboard (issue 8), first slice: the user's sign-in path and security
+/// page, with the static files they use.
+///
+/// Two groups of routes:
+/// - anonymous (`/sign-in…`): CSRF tokens bound to the `mandate_csrf` cookie;
+/// - signed in (`/account…`, `/sign-out`): the `mandate_session` cookie authenticated on every
+///   request, and CSRF tokens bound to the session.
+/// Pages call the same core services as the JSON API and render from view models.
+public struct PageRoutes: Sendable {
+    private let environment: PageEnvironment
+    private let assets: StaticAssets
+
+    public init(services: APIServices, templates: TemplateLibrary, assets: StaticAssets) {
+        self.assets = assets
+        environment = PageEnvironment(
+            services: services, renderer: PageRenderer(templates: templates, assets: assets),
+            tokens: CSRFTokens(environment: services.environment))
+    }
+
+    public func register(on router: Router<MandateContext>) {
+        assets.register(on: router)
+        let anonymous = router.group().add(
+            middleware: CSRFMiddleware(
+                tokens: environment.tokens, binding: .nonceCookie, renderer: environment.renderer))
+        SignInPages(environment: environment).register(on: anonymous)
+        let signedIn = router.group()
+            .add(middleware: PageAuthenticationMiddleware(authenticator: environment.services.authenticator))
+            .add(
+                middleware: CSRFMiddleware(
+                    tokens: environment.tokens, binding: .session, renderer: environment.renderer))
+        AccountPages(environment: environment).register(on: signedIn)
+        MFASetupPages(environment: environment).register(on: signedIn)
+    }
+}
