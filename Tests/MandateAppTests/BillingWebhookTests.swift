@@ -322,6 +322,12 @@ struct BillingWebhookTests {
         )
         #expect(again.status == 200, "\(again.text)")
         #expect(try await harness.status(of: harness.pending) == "setup_required")
+        let audit = try #require(
+            try await app.query(
+                "SELECT details FROM audit_events WHERE action = 'mfa.user_requirement.updated' ORDER BY id DESC LIMIT 1"
+            ).first
+        ).decode("details", as: String.self)
+        #expect(audit.contains("\"replacedLiftedRequirement\":true"))
     }
 
     @Test("GET /organization/billing shows plan, status, trial end and history; only for manageUsers")

@@ -67,15 +67,19 @@ enum EnforcementChanges {
         guard after != before else { return }
         try EnforcementStore.update(userID: user.id, tenantID: tenant.id, settings: after, now: now, on: connection)
 
-        if before.required != after.required || before.enrollmentDays != after.enrollmentDays {
+        if before.required != after.required || before.enrollmentDays != after.enrollmentDays
+            || before.liftedByDowngrade != after.liftedByDowngrade
+        {
+            var details: [String: AuditValue] = [
+                "mfaRequired": .strings([String(before.required), String(after.required)]),
+                "mfaEnrollmentDays": .strings([String(before.enrollmentDays), String(after.enrollmentDays)]),
+            ]
+            // A requirement a downgrade lifted is replaced by the administrator's decision.
+            if before.liftedByDowngrade { details["replacedLiftedRequirement"] = .bool(true) }
             try AuditLog.record(
                 AuditEvent(
                     tenantID: tenant.id, occurredAt: now, actor: actor, action: "mfa.user_requirement.updated",
-                    targetType: "user", targetID: user.id, targetLabel: user.email,
-                    details: [
-                        "mfaRequired": .strings([String(before.required), String(after.required)]),
-                        "mfaEnrollmentDays": .strings([String(before.enrollmentDays), String(after.enrollmentDays)]),
-                    ]),
+                    targetType: "user", targetID: user.id, targetLabel: user.email, details: details),
                 on: connection)
         }
         if exemptionGranted {
