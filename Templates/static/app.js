@@ -24,3 +24,19 @@ window.addEventListener("pageshow", (event) => {
     for (const button of form.querySelectorAll("button[type=submit]")) button.disabled = false;
   }
 });
+
+// "You can ask for a new code in 30 seconds": count down to the resend (the server enforces it).
+for (const hint of document.querySelectorAll("[data-countdown]")) {
+  const counter = hint.querySelector(".countdown");
+  let remaining = Number.parseInt(hint.dataset.countdown, 10);
+  if (!counter || !Number.isFinite(remaining)) continue;
+  const timer = setInterval(() => {
+    remaining -= 1;
+    if (remaining > 0) {
+      counter.textContent = String(remaining);
+    } else {
+      clearInterval(timer);
+      hint.textContent = "You can ask for a new code now.";
+    }
+  }, 1000);
+}

@@ -16,7 +16,8 @@ struct PagesCSRFTests {
     /// names the route until you do.
     static let forms = [
         "/sign-in", "/sign-in/mfa", "/sign-in/mfa/sms", "/sign-out", "/account/mfa/disable", "/account/mfa/setup/totp",
-        "/account/mfa/setup/totp/confirm",
+        "/account/mfa/setup/totp/confirm", "/account/mfa/setup/sms", "/account/mfa/setup/sms/confirm",
+        "/admin/security", "/admin/billing/restore",
     ]
 
     /// Route prefixes that are not pages (JSON, inbound webhooks, the dev outbox's receivers).
@@ -155,6 +156,36 @@ struct PagesCSRFTests {
             return Scenario(
                 app: app, browser: browser, fields: [("code", try app.totpCode(secret))],
                 token: try csrf(started, form), foreignTokens: [eveSession, eveAnonymous])
+        case "/account/mfa/setup/sms":
+            try await browser.signInFully("acme", "ada@acme.test")
+            let page = await browser.get("/account/mfa/setup")
+            return Scenario(
+                app: app, browser: browser, fields: [("phoneNumber", "+44 7700 900123")],
+                token: try csrf(page, form), foreignTokens: [eveSession, eveAnonymous])
+        case "/account/mfa/setup/sms/confirm":
+            try await browser.signInFully("acme", "ada@acme.test")
+            let sent = try await browser.submit(
+                "/account/mfa/setup/sms", on: await browser.get("/account/mfa/setup"),
+                ["phoneNumber": "+44 7700 900123"])
+            let messageID = try await app.query(
+                "SELECT json_extract(payload, '$.messageId') FROM jobs WHERE kind = 'sms.send' ORDER BY rowid DESC"
+            ).first?.decode(0, as: String.self)
+            let code = try await app.smsCode(messageID: try #require(messageID))
+            return Scenario(
+                app: app, browser: browser, fields: [("code", code)], token: try csrf(sent, form),
+                foreignTokens: [eveSession, eveAnonymous])
+        case "/admin/security", "/admin/billing/restore":
+            let isRestore = form == "/admin/billing/restore"
+            if isRestore {
+                try await app.updateSettings(try await app.login("acme", "owner@acme.test"), ["mfaRequired": true])
+                try await PagesAdminTests.changePlan(app, tenant: "acme", to: "free")
+                try await PagesAdminTests.changePlan(app, tenant: "acme", to: "enterprise")
+            }
+            try await browser.signInFully("acme", "owner@acme.test")
+            let page = await browser.get(isRestore ? "/admin/billing" : form)
+            return Scenario(
+                app: app, browser: browser, fields: isRestore ? [] : [("mfaEnrollmentDays", "30")],
+                token: try csrf(page, form), foreignTokens: [eveSession, eveAnonymous])
         default:
             throw TestFailure("no scenario for \(form): add one to PagesCSRFTests.makeScenario")
         }

@@ -10,7 +10,9 @@ import Testing
 @Suite("Pages: headers and markup")
 struct PagesHeadersTests {
     /// Every page a GET reaches. EXTEND THIS with new pages: `coverage` fails until you do.
-    static let pages = ["/sign-in", "/sign-in/mfa", "/account", "/account/mfa/setup"]
+    static let pages = [
+        "/sign-in", "/sign-in/mfa", "/account", "/account/mfa/setup", "/admin/security", "/admin/billing",
+    ]
 
     static let htmlPolicy =
         "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
@@ -55,6 +57,10 @@ struct PagesHeadersTests {
         try await owner.signInFully("acme", "owner@acme.test")
         let setup = await owner.get("/account/mfa/setup")
         rendered.append(("GET /account/mfa/setup", setup))
+        let smsSent = try await owner.submit("/account/mfa/setup/sms", on: setup, ["phoneNumber": "+44 7700 900123"])
+        rendered.append(("POST /account/mfa/setup/sms", smsSent))
+        rendered.append(
+            ("wrong SMS code", try await owner.submit("/account/mfa/setup/sms/confirm", on: smsSent, ["code": "x"])))
         let started = try await owner.submit("/account/mfa/setup/totp", on: setup)
         rendered.append(("POST /account/mfa/setup/totp", started))
         rendered.append(
@@ -67,6 +73,11 @@ struct PagesHeadersTests {
             ["code": try app.totpCode(try PageClient.totpSecret(in: started))])
         rendered.append(("POST /account/mfa/setup/totp/confirm", done))
         #expect(done.text.contains("Save your recovery codes"))
+        let security = await owner.get("/admin/security")
+        rendered.append(("GET /admin/security", security))
+        rendered.append(
+            ("refused settings", try await owner.submit("/admin/security", on: security, ["mfaEnrollmentDays": "400"])))
+        rendered.append(("GET /admin/billing", await owner.get("/admin/billing")))
 
         #expect(
             Set(rendered.compactMap { $0.0.hasPrefix("GET ") ? String($0.0.dropFirst(4)) : nil }) == Set(Self.pages))

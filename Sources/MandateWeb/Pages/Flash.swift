@@ -8,6 +8,8 @@ enum Flash: String, CaseIterable, Sendable {
     case smsSent = "sms_sent"
     case challengeExpired = "challenge_expired"
     case sessionEnded = "session_ended"
+    case settingsSaved = "settings_saved"
+    case enforcementRestored = "enforcement_restored"
 
     /// The sentence shown.
     var message: String {
@@ -17,6 +19,8 @@ enum Flash: String, CaseIterable, Sendable {
         case .smsSent: "We sent a code by SMS. It is valid for 10 minutes."
         case .challengeExpired: "That sign-in attempt expired. Sign in again."
         case .sessionEnded: "Your session has ended. Sign in again."
+        case .settingsSaved: "Your security settings are saved."
+        case .enforcementRestored: "The enforcement lifted by the plan change is back in place."
         }
     }
 
@@ -25,6 +29,7 @@ enum Flash: String, CaseIterable, Sendable {
         switch self {
         case .signedOut, .mfaDisabled, .smsSent: "success"
         case .challengeExpired, .sessionEnded: "info"
+        case .settingsSaved, .enforcementRestored: "success"
         }
     }
 

@@ -66,6 +66,14 @@ struct MFASetupPages: Sendable {
             PageEnvironment.addRetryAfter(for: error, to: &response)
             return response
         }
+        return try await donePage(request, confirmation: confirmation, principal: principal, returnTo: returnTo)
+    }
+
+    /// The answer to a confirmed factor: the recovery codes (once), and the new cookie when a
+    /// setup-only session was rotated into a full one.
+    func donePage(
+        _ request: HTTPRequest, confirmation: MFAService.Confirmation, principal: Principal, returnTo: String?
+    ) async throws -> HTTPResponse {
         // Forced setup done: the setup-only session was replaced by a full one (a new token).
         var current = principal
         var sessionCookie: SetCookie?
@@ -76,6 +84,9 @@ struct MFASetupPages: Sendable {
         var content: [String: TemplateValue] = [
             "continue": .string(returnTo ?? AccountPages.path),
             "recoveryCodes": .list((confirmation.recoveryCodes ?? []).map(TemplateValue.string)),
+            "factor": .string(
+                confirmation.factor.kind == .sms
+                    ? "a code sent by SMS to your phone" : "a code from your authenticator app"),
         ]
         content["hasRecoveryCodes"] = .bool(!(confirmation.recoveryCodes ?? []).isEmpty)
         // Recovery codes are shown once, so this page is the POST's answer rather than a redirect.
@@ -88,9 +99,9 @@ struct MFASetupPages: Sendable {
         return response
     }
 
-    private func setupPage(_ request: HTTPRequest, principal: Principal, returnTo: String?, error: CoreError)
-        async throws -> HTTPResponse
-    {
+    func setupPage(
+        _ request: HTTPRequest, principal: Principal, returnTo: String?, error: CoreError, phoneNumber: String? = nil
+    ) async throws -> HTTPResponse {
         // The API's message names its endpoint; the page asks for the password in the form.
         let needsPassword: Bool
         let message: String
@@ -99,18 +110,18 @@ struct MFASetupPages: Sendable {
             message = "Confirm your password to continue: this change needs a sign-in from the last 10 minutes."
         } else {
             needsPassword = false
-            message = error.message
+            message = MFASetupSMSPages.withWait(error)
         }
         var response = try await setupPage(
             request, principal: principal, returnTo: returnTo, error: message, needsPassword: needsPassword,
-            status: PageEnvironment.status(for: error))
+            phoneNumber: phoneNumber, status: PageEnvironment.status(for: error))
         PageEnvironment.addRetryAfter(for: error, to: &response)
         return response
     }
 
     private func setupPage(
         _ request: HTTPRequest, principal: Principal, returnTo: String?, error: String? = nil,
-        needsPassword: Bool = false, status: HTTPStatus = .ok
+        needsPassword: Bool = false, phoneNumber: String? = nil, status: HTTPStatus = .ok
     ) async throws -> HTTPResponse {
         let mfa = try await services.enforcement.status(principal)
         let overview = try await services.mfa.overview(principal)
@@ -127,6 +138,17 @@ struct MFASetupPages: Sendable {
             // age of the last sign-in; asking early saves a round trip.
             "needsPassword": .bool(needsPassword || sessionAge > MFAService.freshAuthenticationWindow - 60),
         ]
+        // SMS next to the authenticator app when the plan has it (`mfa.sms`).
+        let tenant = principal.tenant
+        if tenant.entitlement(catalog: services.environment.catalog, now: now).includes(.sms) {
+            var sms: [String: TemplateValue] = ["phoneNumber": .string(phoneNumber ?? "")]
+            let countries = tenant.settings.smsCountryCodes
+            if !countries.isEmpty {
+                sms["countries"] = .string(countries.map { "+" + $0 }.joined(separator: ", "))
+            }
+            content["sms"] = .object(sms)
+            content["hasSMS"] = .bool(overview.factors.contains { $0.kind == .sms })
+        }
         if !isForced, mfa.decision.canSkipSetup || mfa.decision.sources.isEmpty {
             content["skip"] = .string(returnTo ?? AccountPages.path)
         }

@@ -13,6 +13,8 @@ struct PageChrome: Sendable {
     var signOutToken: String?
     /// A setup-only session: the header shows no navigation, only sign-out.
     var isSetupOnly = false
+    /// The user manages the organization: the navigation links the admin pages.
+    var isAdmin = false
     /// The site-wide banner (an enrollment period's deadline).
     var banner: Banner?
     var flash: [Flash] = []
@@ -36,6 +38,7 @@ struct PageChrome: Sendable {
             organization: principal.tenant.name, userName: principal.user.map { $0.name.isEmpty ? $0.email : $0.name },
             userEmail: principal.user?.email, signOutToken: signOutToken,
             isSetupOnly: principal.session?.scope == .mfaSetup)
+        chrome.isAdmin = principal.canManageUsers
         if let mfa, mfa.decision.status == .enrollmentPeriod, let deadline = mfa.decision.deadline {
             chrome.banner = Banner(
                 message: "Set up multi-factor authentication by \(dates.dateTime(deadline)).", deadline: deadline,
@@ -52,6 +55,7 @@ struct PageChrome: Sendable {
         if let signOutToken { header["signOutToken"] = .string(signOutToken) }
         header["signedIn"] = .bool(signOutToken != nil)
         header["fullNavigation"] = .bool(signOutToken != nil && !isSetupOnly)
+        header["admin"] = .bool(isAdmin)
         var value: [String: TemplateValue] = [
             "header": .object(header),
             "flash": .list(flash.map(\.templateValue)),

@@ -33,6 +33,8 @@ public struct PageRoutes: Sendable {
                 middleware: CSRFMiddleware(
                     tokens: environment.tokens, binding: .session, renderer: environment.renderer))
         AccountPages(environment: environment).register(on: signedIn)
+        AdminPages(environment: environment).register(on: signedIn)
         MFASetupPages(environment: environment).register(on: signedIn)
+        MFASetupSMSPages(environment: environment).register(on: signedIn)
     }
 }

@@ -175,7 +175,7 @@ struct SignInPages: Sendable {
             return response
         }
         var response = try await challengePage(
-            request, challenge: challenge, returnTo: returnTo, error: error.message,
+            request, challenge: challenge, returnTo: returnTo, error: MFASetupSMSPages.withWait(error),
             status: PageEnvironment.status(for: error))
         PageEnvironment.addRetryAfter(for: error, to: &response)
         return response
