@@ -17,7 +17,7 @@ struct PagesCSRFTests {
     static let forms = [
         "/sign-in", "/sign-in/mfa", "/sign-in/mfa/sms", "/sign-out", "/account/mfa/disable", "/account/mfa/setup/totp",
         "/account/mfa/setup/totp/confirm", "/account/mfa/setup/sms", "/account/mfa/setup/sms/confirm",
-        "/admin/security", "/admin/billing/restore",
+        "/admin/security", "/admin/billing/restore", "/invitations/accept",
     ]
 
     /// Route prefixes that are not pages (JSON, inbound webhooks, the dev outbox's receivers).
@@ -186,6 +186,13 @@ struct PagesCSRFTests {
             return Scenario(
                 app: app, browser: browser, fields: isRestore ? [] : [("mfaEnrollmentDays", "30")],
                 token: try csrf(page, form), foreignTokens: [eveSession, eveAnonymous])
+        case "/invitations/accept":
+            let invited = try await app.invite(try await app.login("acme", "owner@acme.test"), email: "new@acme.test")
+            let page = await browser.get(PagesInvitationTests.link(invited))
+            return Scenario(
+                app: app, browser: browser,
+                fields: [("token", invited.token.value), ("password", PagesInvitationTests.passphrase)],
+                token: try csrf(page, form), foreignTokens: [eveAnonymous, eveSession])
         default:
             throw TestFailure("no scenario for \(form): add one to PagesCSRFTests.makeScenario")
         }

@@ -12,6 +12,7 @@ struct PagesHeadersTests {
     /// Every page a GET reaches. EXTEND THIS with new pages: `coverage` fails until you do.
     static let pages = [
         "/sign-in", "/sign-in/mfa", "/account", "/account/mfa/setup", "/admin/security", "/admin/billing",
+        "/invitations/accept",
     ]
 
     static let htmlPolicy =
@@ -53,6 +54,9 @@ struct PagesHeadersTests {
             ))
         rendered.append(("403 page", await ada.post("/account/mfa/disable", [("password", "x")])))
 
+        // Invited before the owner turns MFA on below (an API sign-in needs no second step yet).
+        let invited = try await app.invite(try await app.login("acme", "owner@acme.test"), email: "new@acme.test")
+
         let owner = PageClient(app)
         try await owner.signInFully("acme", "owner@acme.test")
         let setup = await owner.get("/account/mfa/setup")
@@ -78,6 +82,15 @@ struct PagesHeadersTests {
         rendered.append(
             ("refused settings", try await owner.submit("/admin/security", on: security, ["mfaEnrollmentDays": "400"])))
         rendered.append(("GET /admin/billing", await owner.get("/admin/billing")))
+
+        let newcomer = PageClient(app)
+        let invitation = await newcomer.get(PagesInvitationTests.link(invited))
+        rendered.append(("GET /invitations/accept", invitation))
+        rendered.append(
+            (
+                "refused invitation password",
+                try await newcomer.submit("/invitations/accept", on: invitation, ["password": "short"])
+            ))
 
         #expect(
             Set(rendered.compactMap { $0.0.hasPrefix("GET ") ? String($0.0.dropFirst(4)) : nil }) == Set(Self.pages))

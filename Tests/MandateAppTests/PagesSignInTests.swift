@@ -149,6 +149,33 @@ struct PagesSignInTests {
         #expect(response.text.contains("Ask an administrator of Acme Inc"))
     }
 
+    @Test("in an enrollment period, sign-in offers the soft setup, whose skip leads on to the page asked for")
+    func enrollmentPeriodOffersSetup() async throws {
+        let app = try await TestApp()
+        try await app.makeTenant(slug: "acme")
+        try await app.makeUser(tenant: "acme", email: "ada@acme.test")
+        let owner = try await app.login("acme", "owner@acme.test")
+        try await app.updateSettings(owner, ["mfaRequired": true, "mfaEnrollmentDays": 7])
+        let browser = PageClient(app)
+        let response = try await browser.signIn("acme", "ada@acme.test", returnTo: "/account?tab=security")
+        #expect(response.status == 303)
+        let location = try #require(URLComponents(string: response.headers["Location"] ?? ""))
+        #expect(location.path == "/account/mfa/setup")
+        #expect(location.queryItems?.first { $0.name == "returnTo" }?.value == "/account?tab=security")
+        #expect(browser.cookie("mandate_session") != nil)
+
+        let setup = try await browser.follow(response)
+        #expect(setup.status == 200)
+        #expect(setup.text.contains("data-status=\"enrollment_period\""))
+        #expect(setup.text.contains("<time datetime=\"2026-01-08T00:00:00.000Z\">"))
+        #expect(setup.text.contains("<a href=\"/account?tab&#61;security\">Not now</a>"))
+        #expect(!setup.text.contains("alert--warn"))
+        // Skipping: the page asked for, with the banner; the session is a full one.
+        let account = await browser.get("/account?tab=security")
+        #expect(account.status == 200)
+        #expect(account.text.contains("class=\"banner\""))
+    }
+
     @Test("over TLS the cookies are Secure and __Host- prefixed")
     func secureCookies() async throws {
         let app = try await TestApp()

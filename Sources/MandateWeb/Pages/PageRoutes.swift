@@ -6,7 +6,7 @@ import MandateCore
 /// page, with the static files they use.
 ///
 /// Two groups of routes:
-/// - anonymous (`/sign-in…`): CSRF tokens bound to the `mandate_csrf` cookie;
+/// - anonymous (`/sign-in…`, `/invitations/accept`): CSRF tokens bound to the `mandate_csrf` cookie;
 /// - signed in (`/account…`, `/sign-out`): the `mandate_session` cookie authenticated on every
 ///   request, and CSRF tokens bound to the session.
 /// Pages call the same core services as the JSON API and render from view models.
@@ -27,6 +27,7 @@ public struct PageRoutes: Sendable {
             middleware: CSRFMiddleware(
                 tokens: environment.tokens, binding: .nonceCookie, renderer: environment.renderer))
         SignInPages(environment: environment).register(on: anonymous)
+        InvitationPages(environment: environment).register(on: anonymous)
         let signedIn = router.group()
             .add(middleware: PageAuthenticationMiddleware(authenticator: environment.services.authenticator))
             .add(

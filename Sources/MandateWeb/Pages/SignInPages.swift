@@ -66,8 +66,11 @@ struct SignInPages: Sendable {
         }
         switch outcome {
         case .signedIn(let signedIn):
+            // Due now: forced setup. In an enrollment period: the soft setup, which offers a skip
+            // ("Not now") on to the page asked for until the deadline.
+            let offersSetup = signedIn.session.scope == .mfaSetup || signedIn.decision?.canSkipSetup == true
             let next =
-                signedIn.session.scope == .mfaSetup
+                offersSetup
                 ? ReturnTo.appending(input.returnTo, to: MFASetupPages.path) : input.returnTo ?? AccountPages.path
             var response = HTTPResponse.seeOther(next, request: request)
             response.setCookie(WebCookie.session.make(signedIn.token.value, for: request))
