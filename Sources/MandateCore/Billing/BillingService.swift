@@ -99,7 +99,7 @@ public struct BillingService: Sendable {
                     targetLabel: tenant.slug, details: Self.changes(before, tenant, event: event, webhookID: webhookID)),
                 on: connection)
             let lift = try EnforcementLift.liftUnentitled(
-                tenant: tenant, fromPlan: before.planID, reason: Self.reason(of: event, tenant: tenant, now: now),
+                tenant: tenant, fromPlan: before.planID, reason: Self.reason(of: event, tenant: tenant),
                 environment: environment, now: now, on: connection)
             if let lift {
                 record.reason = "lifted"
@@ -272,7 +272,7 @@ public struct BillingService: Sendable {
         return try TenantStore.find(slug: reference.lowercased(), on: connection)
     }
 
-    private static func reason(of event: BillingEvent, tenant: Tenant, now: Date) -> LiftReason {
+    private static func reason(of event: BillingEvent, tenant: Tenant) -> LiftReason {
         switch (event.type, tenant.subscriptionStatus) {
         case (.subscriptionCanceled, _), (_, .canceled): .canceled
         case (.trialEnded, _): .trialEnded

@@ -68,19 +68,11 @@ struct InvitationPages: Sendable {
     private func page(
         _ request: HTTPRequest, token: String, name: String, error: String? = nil, status: HTTPStatus = .ok
     ) async throws -> HTTPResponse {
-        let (nonce, cookie) = CSRFTokens.nonce(for: request)
-        var content: [String: TemplateValue] = [
-            "csrf": .string(try await environment.tokens.token(forNonce: nonce)),
-            "name": .string(name),
-        ]
+        var content: [String: TemplateValue] = ["name": .string(name)]
         if !token.isEmpty { content["token"] = .string(token) }
         if let error { content["error"] = .string(error) }
-        var response = try environment.renderer.respond(
-            Page(
-                template: "invitation-accept", title: "Accept your invitation", status: status, chrome: .anonymous,
-                content: content),
+        return try await environment.respondAnonymous(
+            template: "invitation-accept", title: "Accept your invitation", status: status, content: content,
             to: request)
-        if let cookie { response.setCookie(cookie) }
-        return response
     }
 }

@@ -1,3 +1,4 @@
+import HTMLTemplates
 import HTTPServer
 import MandateCore
 
@@ -21,6 +22,20 @@ struct PageEnvironment: Sendable {
     func csrfToken(for principal: Principal) async throws(CoreError) -> String {
         guard let session = principal.session else { throw CoreError(.unauthenticated, "Sign in first.") }
         return try await tokens.token(forSessionID: session.id)
+    }
+
+    /// Renders a page shown before sign-in, whose forms carry a CSRF token bound to the
+    /// `mandate_csrf` cookie (set here when the browser has none yet).
+    func respondAnonymous(
+        template: String, title: String, status: HTTPStatus, content: [String: TemplateValue], to request: HTTPRequest
+    ) async throws -> HTTPResponse {
+        let (nonce, cookie) = CSRFTokens.nonce(for: request)
+        var content = content
+        content["csrf"] = .string(try await tokens.token(forNonce: nonce))
+        var response = try renderer.respond(
+            Page(template: template, title: title, status: status, chrome: .anonymous, content: content), to: request)
+        if let cookie { response.setCookie(cookie) }
+        return response
     }
 
     /// The status a page answers a refused action with: the API's mapping (DESIGN.md §4).

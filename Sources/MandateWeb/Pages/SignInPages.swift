@@ -104,18 +104,13 @@ struct SignInPages: Sendable {
     private func signInPage(
         _ request: HTTPRequest, form: SignInForm, error: String? = nil, status: HTTPStatus = .ok
     ) async throws -> HTTPResponse {
-        let (nonce, cookie) = CSRFTokens.nonce(for: request)
         var content: [String: TemplateValue] = [
-            "csrf": .string(try await environment.tokens.token(forNonce: nonce)),
             "organization": .string(form.organization), "email": .string(form.email),
         ]
         if let returnTo = form.returnTo { content["returnTo"] = .string(returnTo) }
         if let error { content["error"] = .string(error) }
-        var response = try environment.renderer.respond(
-            Page(template: "sign-in", title: "Sign in", status: status, chrome: .anonymous, content: content),
-            to: request)
-        if let cookie { response.setCookie(cookie) }
-        return response
+        return try await environment.respondAnonymous(
+            template: "sign-in", title: "Sign in", status: status, content: content, to: request)
     }
 
     // MARK: Second factor
@@ -208,18 +203,11 @@ struct SignInPages: Sendable {
             response.setCookie(WebCookie.challenge.expired(for: request))
             return response
         }
-        let (nonce, cookie) = CSRFTokens.nonce(for: request)
         var content = ChallengeView.content(state, now: services.environment.clock.now())
-        content["csrf"] = .string(try await environment.tokens.token(forNonce: nonce))
         if let returnTo { content["returnTo"] = .string(returnTo) }
         if let error { content["error"] = .string(error) }
-        var response = try environment.renderer.respond(
-            Page(
-                template: "sign-in-mfa", title: "Confirm it is you", status: status, chrome: .anonymous,
-                content: content),
-            to: request)
-        if let cookie { response.setCookie(cookie) }
-        return response
+        return try await environment.respondAnonymous(
+            template: "sign-in-mfa", title: "Confirm it is you", status: status, content: content, to: request)
     }
 }
 
