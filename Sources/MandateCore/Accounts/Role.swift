@@ -4,8 +4,13 @@ public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
     case admin
     case member
 
-    /// Owners and admins manage users, groups, settings and enforcement.
+    /// Owners and admins manage users, groups, settings and enforcement (an admin may be limited
+    /// to viewing).
     public var canManageUsers: Bool { self != .member }
+
+    /// Owners and admins see the organization: every user's MFA status, policies, the audit log,
+    /// billing and jobs (the dashboard's admin pages). Changing anything needs `manageUsers`.
+    public var canViewOrganization: Bool { self != .member }
 
     private var rank: Int {
         switch self {

@@ -31,7 +31,7 @@ public struct UserService: Sendable {
     public func list(_ principal: Principal, filter: UserFilter, cursor: String?, limit: Int) async throws(CoreError)
         -> Page
     {
-        try principal.requireManageUsers()
+        try principal.requireViewOrganization()
         let after = try cursor.map { cursor throws(CoreError) -> String in try Cursor.decode(cursor) }
         let pageSize = max(1, min(limit, 200))
         let tenant = principal.tenant
@@ -50,7 +50,7 @@ public struct UserService: Sendable {
 
     /// One user: administrators see anyone in their tenant, members only themselves.
     public func user(_ principal: Principal, id: String) async throws(CoreError) -> User {
-        if principal.user?.id != id { try principal.requireManageUsers() }
+        if principal.user?.id != id { try principal.requireViewOrganization() }
         let tenantID = principal.tenant.id
         guard
             let user = try await environment.read({ connection in

@@ -15,7 +15,7 @@ public struct AuditService: Sendable {
     }
 
     public func events(_ principal: Principal, query: AuditLog.Query, cursor: String?) async throws(CoreError) -> Page {
-        try principal.requireManageUsers()
+        try principal.requireViewOrganization()
         var query = query
         if let cursor {
             guard let id = Int64(try Cursor.decode(cursor)) else {

@@ -191,7 +191,7 @@ public struct BillingService: Sendable {
     }
 
     public func overview(_ principal: Principal, limit: Int = 50) async throws(CoreError) -> Overview {
-        try principal.requireManageUsers()
+        try principal.requireViewOrganization()
         let tenantID = principal.tenant.id
         let environment = self.environment
         let now = environment.clock.now()

@@ -40,7 +40,7 @@ public struct EnforcementService: Sendable {
 
     /// A user's MFA status, for administrators.
     public func status(_ principal: Principal, userID: String) async throws(CoreError) -> (User, MFAEnforcementView) {
-        try principal.requireManageUsers()
+        try principal.requireViewOrganization()
         let tenant = principal.tenant
         let now = environment.clock.now()
         let catalog = environment.catalog
@@ -58,7 +58,7 @@ public struct EnforcementService: Sendable {
     public func counts(_ principal: Principal, filter: UserFilter = UserFilter()) async throws(CoreError)
         -> [MFAStatus: Int]
     {
-        try principal.requireManageUsers()
+        try principal.requireViewOrganization()
         let tenant = principal.tenant
         let now = environment.clock.now()
         let features = tenant.entitlement(catalog: environment.catalog, now: now).features

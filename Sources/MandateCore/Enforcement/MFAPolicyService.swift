@@ -25,7 +25,7 @@ public struct MFAPolicyService: Sendable {
     }
 
     public func list(_ principal: Principal) async throws(CoreError) -> [MFAPolicy] {
-        try principal.requireManageUsers()
+        try principal.requireViewOrganization()
         let tenantID = principal.tenant.id
         return try await environment.read { connection in
             try EnforcementStore.policies(tenantID: tenantID, on: connection)
@@ -33,7 +33,7 @@ public struct MFAPolicyService: Sendable {
     }
 
     public func policy(_ principal: Principal, id: String) async throws(CoreError) -> MFAPolicy {
-        try principal.requireManageUsers()
+        try principal.requireViewOrganization()
         let tenantID = principal.tenant.id
         guard
             let policy = try await environment.read({ connection in

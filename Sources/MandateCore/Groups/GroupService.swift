@@ -11,13 +11,13 @@ public struct GroupService: Sendable {
     }
 
     public func list(_ principal: Principal) async throws(CoreError) -> [Group] {
-        try principal.requireManageUsers()
+        try principal.requireViewOrganization()
         let tenantID = principal.tenant.id
         return try await environment.read { connection in try GroupStore.list(tenantID: tenantID, on: connection) }
     }
 
     public func group(_ principal: Principal, id: String) async throws(CoreError) -> Group {
-        try principal.requireManageUsers()
+        try principal.requireViewOrganization()
         let tenantID = principal.tenant.id
         guard
             let group = try await environment.read({ connection in
@@ -110,7 +110,7 @@ public struct GroupService: Sendable {
     }
 
     public func members(_ principal: Principal, groupID: String) async throws(CoreError) -> [GroupMember] {
-        try principal.requireManageUsers()
+        try principal.requireViewOrganization()
         let tenantID = principal.tenant.id
         return try await environment.read { connection in
             guard try GroupStore.find(id: groupID, tenantID: tenantID, on: connection) != nil else {

@@ -41,6 +41,10 @@ public struct Principal: Sendable {
 
     public var canManageUsers: Bool { role.canManageUsers }
 
+    /// Whether the caller sees the organization's admin views (owners and admins, also those
+    /// without `manageUsers`).
+    public var canViewOrganization: Bool { role.canViewOrganization }
+
     /// The session, when the caller is a user.
     public var session: Session? {
         if case .session(let session) = credential { return session }
@@ -57,6 +61,16 @@ public struct Principal: Sendable {
             AuditActor(kind: .user, id: user?.id, label: user?.email, ipAddress: ipAddress)
         case .apiKey(let id, let name):
             AuditActor(kind: .apiKey, id: id, label: name, ipAddress: ipAddress)
+        }
+    }
+
+    /// Throws unless the caller may see the organization's admin views (read-only).
+    public func requireViewOrganization() throws(CoreError) {
+        guard canViewOrganization else {
+            throw CoreError.forbidden("Only owners and admins can see this.")
+        }
+        guard hasFullScope else {
+            throw CoreError.forbidden("Set up multi-factor authentication first.", code: "mfa_setup_required")
         }
     }
 

@@ -36,7 +36,7 @@ struct OrganizationRoutes: Sendable {
     func register(on group: RouterGroup<MandateContext>) {
         group.get("/organization/settings") { _, context in
             let principal = try context.requirePrincipal()
-            try principal.requireManageUsers()
+            try principal.requireViewOrganization()
             return .json(settingsJSON(principal.tenant))
         }
         group.patch("/organization/settings") { [services] request, context in
