@@ -36,12 +36,13 @@ public struct OperatorService: Sendable {
 
     /// Inserts a user with an already computed hash (demo seeding hashes each demo password once).
     func insert(
-        tenant: Tenant, email: String, name: String, role: Role, status: UserStatus, passwordHash: String?,
-        actor: AuditActor
+        tenant: Tenant, email: String, name: String, role: Role, manageUsers: Bool = true, status: UserStatus,
+        passwordHash: String?, actor: AuditActor
     ) async throws(CoreError) -> User {
         let now = environment.clock.now()
         let user = User(
-            id: Identifier.make("usr"), tenantID: tenant.id, email: email, name: name, role: role, status: status,
+            id: Identifier.make("usr"), tenantID: tenant.id, email: email, name: name, role: role,
+            manageUsers: manageUsers, status: status,
             passwordHash: passwordHash, passwordChangedAt: passwordHash == nil ? nil : now,
             activatedAt: status == .invited ? nil : now, createdAt: now, updatedAt: now)
         try await environment.write { connection in
@@ -53,7 +54,10 @@ public struct OperatorService: Sendable {
                 AuditEvent(
                     tenantID: tenant.id, occurredAt: now, actor: actor, action: "user.created", targetType: "user",
                     targetID: user.id, targetLabel: user.email,
-                    details: ["role": .string(role.rawValue), "status": .string(status.rawValue)]),
+                    details: [
+                        "role": .string(role.rawValue), "status": .string(status.rawValue),
+                        "manageUsers": .bool(User.permission(role: role, manageUsers: manageUsers)),
+                    ]),
                 on: connection)
         }
         return user

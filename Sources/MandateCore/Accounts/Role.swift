@@ -4,8 +4,8 @@ public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
     case admin
     case member
 
-    /// Owners and admins manage users, groups, settings and enforcement (an admin may be limited
-    /// to viewing).
+    /// Owners and admins manage users, groups, settings and enforcement; an admin may be limited
+    /// to viewing (``User/manageUsers``, ``User/canManageUsers``).
     public var canManageUsers: Bool { self != .member }
 
     /// Owners and admins see the organization: every user's MFA status, policies, the audit log,

@@ -145,11 +145,14 @@ public struct UserService: Sendable {
         public var role: Role?
         /// `.suspended` to suspend, `.active` to lift a suspension.
         public var status: UserStatus?
+        /// An admin's `manageUsers` permission (false: a read-only admin).
+        public var manageUsers: Bool?
 
-        public init(name: String? = nil, role: Role? = nil, status: UserStatus? = nil) {
+        public init(name: String? = nil, role: Role? = nil, status: UserStatus? = nil, manageUsers: Bool? = nil) {
             self.name = name
             self.role = role
             self.status = status
+            self.manageUsers = manageUsers
         }
     }
 
@@ -192,6 +195,11 @@ public struct UserService: Sendable {
                 }
                 details["role"] = .strings([user.role.rawValue, role.rawValue])
                 user.role = role
+            }
+            if let manageUsers = changes.manageUsers, manageUsers != user.canManageUsers {
+                try Self.checkPermissionChange(manageUsers, of: user, callerID: callerID)
+                details["manageUsers"] = .strings([String(user.manageUsers), String(manageUsers)])
+                user.manageUsers = manageUsers
             }
             var endedSessions = 0
             if changes.status == .active, user.status == .invited {
@@ -236,6 +244,24 @@ public struct UserService: Sendable {
                     targetID: user.id, targetLabel: user.email, details: details),
                 on: connection)
             return user
+        }
+    }
+
+    /// Only an admin's `manageUsers` can change (owners always have it, members never), and never
+    /// one's own: an admin who made themselves read-only could not undo it.
+    private static func checkPermissionChange(_ manageUsers: Bool, of user: User, callerID: String?)
+        throws(CoreError)
+    {
+        switch user.role {
+        case .owner:
+            throw CoreError.invalid("manageUsers", "Owners always manage users; make this person an admin first.")
+        case .member:
+            throw CoreError.invalid(
+                "manageUsers", "Members cannot manage users; make this person an admin to choose their permission.")
+        case .admin:
+            guard user.id != callerID else {
+                throw CoreError.forbidden("You cannot change your own permission to manage users.")
+            }
         }
     }
 

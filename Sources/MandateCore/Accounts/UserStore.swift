@@ -5,15 +5,15 @@ import SQLite
 enum UserStore {
     static let columns = """
         id, tenant_id, email, name, role, status, auth_source, password_hash, password_changed_at, failed_attempts,
-        locked_until, last_sign_in_at, activated_at, created_at, updated_at
+        locked_until, last_sign_in_at, activated_at, created_at, updated_at, manage_users
         """
 
     static func insert(_ user: User, on connection: Connection) throws {
         try connection.run(
-            "INSERT INTO users (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", user.id,
+            "INSERT INTO users (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", user.id,
             user.tenantID, user.email, user.name, user.role.rawValue, user.status.rawValue, user.authSource.rawValue,
             user.passwordHash, user.passwordChangedAt, user.failedAttempts, user.lockedUntil, user.lastSignInAt,
-            user.activatedAt, user.createdAt, user.updatedAt)
+            user.activatedAt, user.createdAt, user.updatedAt, user.manageUsers)
     }
 
     static func find(id: String, tenantID: String, on connection: Connection) throws -> User? {
@@ -32,11 +32,11 @@ enum UserStore {
             """
             UPDATE users SET email = ?, name = ?, role = ?, status = ?, auth_source = ?, password_hash = ?,
                 password_changed_at = ?, failed_attempts = ?, locked_until = ?, last_sign_in_at = ?, activated_at = ?,
-                updated_at = ?
+                updated_at = ?, manage_users = ?
             WHERE id = ? AND tenant_id = ?
             """, user.email, user.name, user.role.rawValue, user.status.rawValue, user.authSource.rawValue,
             user.passwordHash, user.passwordChangedAt, user.failedAttempts, user.lockedUntil, user.lastSignInAt,
-            user.activatedAt, user.updatedAt, user.id, user.tenantID)
+            user.activatedAt, user.updatedAt, user.manageUsers, user.id, user.tenantID)
     }
 
     /// Adds one failure atomically and applies the lockout policy in the same statement, so 50
@@ -110,7 +110,7 @@ enum UserStore {
 
     /// Decodes the `columns` of a user starting at column `base` (by position: no name lookups).
     static func decode(_ row: Row, at base: Int = 0) throws -> User {
-        User(
+        var user = User(
             id: try row.decode(base), tenantID: try row.decode(base + 1), email: try row.decode(base + 2),
             name: try row.decode(base + 3), role: Role(rawValue: try row.decode(base + 4)) ?? .member,
             status: UserStatus(rawValue: try row.decode(base + 5)) ?? .suspended,
@@ -119,8 +119,10 @@ enum UserStore {
             failedAttempts: try row.decode(base + 9), lockedUntil: try row.decode(base + 10),
             lastSignInAt: try row.decode(base + 11), activatedAt: try row.decode(base + 12),
             createdAt: try row.decode(base + 13), updatedAt: try row.decode(base + 14))
+        user.manageUsers = try row.decode(base + 15)
+        return user
     }
 
     /// The number of `columns`.
-    static let columnCount = 15
+    static let columnCount = 16
 }

@@ -62,6 +62,10 @@ public struct DemoSeeder: Sendable {
             _ = try await operators.insert(
                 tenant: tenant, email: "admin@\(domain)", name: "\(organization.name) Admin", role: .admin,
                 status: .active, passwordHash: adminHash, actor: actor)
+            // A read-only admin: sees every admin page, changes nothing (the toggles are disabled).
+            _ = try await operators.insert(
+                tenant: tenant, email: "auditor@\(domain)", name: "\(organization.name) Auditor", role: .admin,
+                manageUsers: false, status: .active, passwordHash: adminHash, actor: actor)
             let principal = Principal(
                 tenant: tenant, user: owner, credential: .apiKey(id: "demo-seed", name: "demo-seed"))
             var groupIDs: [String: String] = [:]

@@ -138,4 +138,14 @@ enum AccountsSchema {
                 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
                 """),
     ]
+
+    /// Read-only admins (issue 8): an admin's `manageUsers` permission, on by default so that every
+    /// existing admin keeps it.
+    static let permissionMigrations: [Migration] = [
+        Migration(
+            id: "0900_user_manage_users",
+            sql: """
+                ALTER TABLE users ADD COLUMN manage_users INTEGER NOT NULL DEFAULT 1 CHECK (manage_users IN (0, 1));
+                """)
+    ]
 }

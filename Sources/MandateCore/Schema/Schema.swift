@@ -7,6 +7,7 @@ public enum Schema {
         AccountsSchema.migrations + OutboxSchema.migrations
         + InboundWebhookSchema.migrations + DevOutboxSchema.migrations + MFASchema.migrations
         + EnforcementSchema.migrations + BillingSchema.migrations + WebSchema.migrations
+        + AccountsSchema.permissionMigrations
 
     /// The migrator for `migrations`.
     public static let migrator = Migrator(migrations)

@@ -39,7 +39,8 @@ public struct Principal: Sendable {
     /// API keys act with administrator rights within their tenant.
     public var role: Role { user?.role ?? .admin }
 
-    public var canManageUsers: Bool { role.canManageUsers }
+    /// The `manageUsers` permission: owners, admins who are not read-only, and API keys.
+    public var canManageUsers: Bool { user?.canManageUsers ?? role.canManageUsers }
 
     /// Whether the caller sees the organization's admin views (owners and admins, also those
     /// without `manageUsers`).

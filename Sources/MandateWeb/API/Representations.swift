@@ -26,6 +26,7 @@ struct UserJSON: JSONRepresentable {
             // The hard lock is stored as the far future: shown as null (with the failure count)
             // meaning "until an administrator unlocks".
             json.field("lockedUntil", user.lockedUntil.flatMap { $0.timeIntervalSince1970 > 32_503_680_000 ? nil : $0 })
+            json.field("manageUsers", user.canManageUsers)
             if let mfa { json.field("mfa", MFAEnforcementJSON(view: mfa)) }
             json.field("name", user.name)
             json.field("role", user.role.rawValue)

@@ -16,6 +16,7 @@ struct UserRoutes: Sendable {
         var name: String?
         var role: Role?
         var status: UserStatus?
+        var manageUsers: Bool?
         var mfaRequired: Bool?
         var mfaEnrollmentDays: Int?
         var mfaExempt: Bool?
@@ -91,13 +92,14 @@ struct UserRoutes: Sendable {
             let body = try request.decodeAPI(
                 UpdateBody.self,
                 allowedFields: [
-                    "name", "role", "status", "mfaRequired", "mfaEnrollmentDays", "mfaExempt", "mfaExemptUntil",
+                    "name", "role", "status", "manageUsers", "mfaRequired", "mfaEnrollmentDays", "mfaExempt", "mfaExemptUntil",
                 ])
             let principal = try context.requirePrincipal()
             let id = try context.route.parameters.require("id")
             _ = try await services.users.update(
                 principal, userID: id,
-                changes: UserService.Changes(name: body.name, role: body.role, status: body.status),
+                changes: UserService.Changes(
+                    name: body.name, role: body.role, status: body.status, manageUsers: body.manageUsers),
                 mfa: EnforcementService.UserChanges(
                     required: body.mfaRequired, enrollmentDays: body.mfaEnrollmentDays, exempt: body.mfaExempt,
                     exemptUntil: body.mfaExemptUntil),

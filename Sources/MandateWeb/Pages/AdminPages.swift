@@ -21,22 +21,22 @@ struct AdminPages: Sendable {
     func register(on group: RouterGroup<MandateContext>) {
         group.get(Self.securityPath) { request, context in
             let principal = try context.requirePrincipal()
-            guard principal.canManageUsers else { return try await forbidden(request, principal: principal) }
+            guard principal.canViewOrganization else { return try await forbidden(request, principal: principal) }
             return try await securityPage(request, principal: principal, tenant: principal.tenant)
         }
         group.post(Self.securityPath) { request, context in
             let principal = try context.requirePrincipal()
-            guard principal.canManageUsers else { return try await forbidden(request, principal: principal) }
+            guard principal.canViewOrganization else { return try await forbidden(request, principal: principal) }
             return try await saveSecurity(request, principal: principal)
         }
         group.get(Self.billingPath) { request, context in
             let principal = try context.requirePrincipal()
-            guard principal.canManageUsers else { return try await forbidden(request, principal: principal) }
+            guard principal.canViewOrganization else { return try await forbidden(request, principal: principal) }
             return try await billingPage(request, principal: principal)
         }
         group.post(Self.restorePath) { request, context in
             let principal = try context.requirePrincipal()
-            guard principal.canManageUsers else { return try await forbidden(request, principal: principal) }
+            guard principal.canViewOrganization else { return try await forbidden(request, principal: principal) }
             return try await restore(request, principal: principal)
         }
     }
@@ -150,6 +150,7 @@ struct AdminPages: Sendable {
             content["signOutHint"] = .string(
                 "Your \(planName) plan does not include sign-out policies. Upgrade to Enterprise to choose one.")
         }
+        if !principal.canManageUsers { content["readOnly"] = .string(Self.readOnlyHint) }
         if let error { content["error"] = .string(error) }
         return try environment.renderer.respond(
             Page(
@@ -221,6 +222,7 @@ struct AdminPages: Sendable {
                 return .object(item)
             })
         content["hasEvents"] = .bool(!overview.events.isEmpty)
+        if !principal.canManageUsers { content["readOnly"] = .string(Self.readOnlyHint) }
         if let error { content["error"] = .string(error) }
         return try environment.renderer.respond(
             Page(
@@ -248,6 +250,9 @@ struct AdminPages: Sendable {
     }
 
     // MARK: Refusal
+
+    /// Why a read-only admin sees the controls disabled (shown next to them).
+    static let readOnlyHint = "You can see this, but only owners and admins who manage users can change it."
 
     private func forbidden(_ request: HTTPRequest, principal: Principal) async throws -> HTTPResponse {
         try environment.renderer.respond(

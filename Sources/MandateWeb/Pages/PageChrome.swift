@@ -38,7 +38,7 @@ struct PageChrome: Sendable {
             organization: principal.tenant.name, userName: principal.user.map { $0.name.isEmpty ? $0.email : $0.name },
             userEmail: principal.user?.email, signOutToken: signOutToken,
             isSetupOnly: principal.session?.scope == .mfaSetup)
-        chrome.isAdmin = principal.canManageUsers
+        chrome.isAdmin = principal.canViewOrganization
         if let mfa, mfa.decision.status == .enrollmentPeriod, let deadline = mfa.decision.deadline {
             chrome.banner = Banner(
                 message: "Set up multi-factor authentication by \(dates.dateTime(deadline)).", deadline: deadline,
