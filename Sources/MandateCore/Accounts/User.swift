@@ -23,8 +23,9 @@ public struct User: Sendable, Equatable {
 
     public init(
         id: String, tenantID: String, email: String, name: String, role: Role, manageUsers: Bool = true,
-        status: UserStatus, authSource: AuthSource = .local, passwordHash: String? = nil, passwordChangedAt: Date? = nil,
-        failedAttempts: Int = 0, lockedUntil: Date? = nil, lastSignInAt: Date? = nil, activatedAt: Date? = nil,
+        status: UserStatus, authSource: AuthSource = .local, passwordHash: String? = nil,
+        passwordChangedAt: Date? = nil, failedAttempts: Int = 0, lockedUntil: Date? = nil, lastSignInAt: Date? = nil,
+        activatedAt: Date? = nil,
         createdAt: Date, updatedAt: Date
     ) {
         self.id = id

@@ -92,7 +92,8 @@ struct UserRoutes: Sendable {
             let body = try request.decodeAPI(
                 UpdateBody.self,
                 allowedFields: [
-                    "name", "role", "status", "manageUsers", "mfaRequired", "mfaEnrollmentDays", "mfaExempt", "mfaExemptUntil",
+                    "name", "role", "status", "manageUsers", "mfaRequired", "mfaEnrollmentDays", "mfaExempt",
+                    "mfaExemptUntil",
                 ])
             let principal = try context.requirePrincipal()
             let id = try context.route.parameters.require("id")
