@@ -2,10 +2,10 @@ import Foundation
 import HTMLTemplates
 import HTTPServer
 import Lifecycle
-import MandateCore
 import SQLite
 import Testing
 
+@testable import MandateCore
 @testable import MandateWeb
 
 /// The administrators' overview (`GET /admin`): plan, enforcement, users per MFA status and the
@@ -104,11 +104,15 @@ struct PagesOverviewTests {
             try await app.makeUser(tenant: "acme", email: "\(name)@acme.test")
         }
         app.clock.advance(by: 10 * 3600)  // 1 January, 10:00 UTC
-        _ = try await app.enrollTOTP(try await app.login("acme", "ada@acme.test"))
+        let (adaSecret, _) = try await app.enrollTOTP(try await app.login("acme", "ada@acme.test"))
         app.clock.advance(by: 2 * Self.day)  // 3 January
         _ = try await app.enrollTOTP(try await app.login("acme", "bob@acme.test"))
         app.clock.advance(by: 3 * Self.day)  // 6 January
         _ = try await app.enrollTOTP(try await app.login("acme", "carl@acme.test"))
+        // A second factor does not count the user twice, nor later: the earliest one decides.
+        let verified = await app.verify(
+            try await app.challenge("acme", "ada@acme.test"), method: "totp", code: try app.totpCode(adaSecret))
+        try await app.enrollSMS(try #require(verified.string("token")), phone: "+14155550142")
         app.clock.set(Self.start.addingTimeInterval(9 * Self.day + 12 * 3600))  // 10 January, 12:00 UTC
 
         let ownerToken = try await app.login("acme", "owner@acme.test")
@@ -153,6 +157,17 @@ struct PagesOverviewTests {
         #expect(today.start == Self.start.addingTimeInterval(10 * Self.day - 3600))
         #expect(today.enrolled == 4)
         #expect(yesterday.enrolled == 3)
+    }
+
+    @Test("days follow the tenant's calendar across a daylight-saving change")
+    func dayBoundaries() throws {
+        let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
+        // 30 March 2026, 12:00 UTC; Berlin moved to summer time on 29 March (a 23-hour day).
+        let now = Date(timeIntervalSince1970: 1_774_872_000)
+        let bounds = EnrollmentProgressQuery.boundaries(days: 3, now: now, timeZone: berlin)
+        let expected = ["2026-03-27T23:00:00Z", "2026-03-28T23:00:00Z", "2026-03-29T22:00:00Z", "2026-03-30T22:00:00Z"]
+        let formatter = ISO8601DateFormatter()
+        #expect(bounds.map { formatter.string(from: $0) } == expected)
     }
 
     @Test("chart labels are escaped; the SVG carries numbers and classes, never style attributes")

@@ -37,29 +37,43 @@ public struct EnrollmentProgress: Sendable, Equatable {
     }
 }
 
-/// The one query behind ``EnrollmentProgress``: each user's first activation and each user's
-/// creation, bucketed by day with a `CASE` over the day boundaries (computed in Swift, so
-/// daylight-saving days are as long as they really are) and counted in one `GROUP BY`.
+/// The one query behind ``EnrollmentProgress``.
+///
+/// Each user's first activation is computed once (a materialized CTE over `mfa_factors_by_tenant`);
+/// the rows of the window are bucketed by day with a `CASE` over the day boundaries (computed in
+/// Swift, so daylight-saving days are as long as they really are) and counted with a `GROUP BY`,
+/// while everything before the window is counted without sorting: sorting every user of a large
+/// tenant would cost more than the rest together. Users are counted the same way, the total from
+/// the `users_by_tenant_status` index alone.
 enum EnrollmentProgressQuery {
-    /// Bucket -1 is "before the first day"; rows at or after the end of today get no bucket.
+    /// Rows before the first day.
+    static let beforeBucket = -1
+    /// All users of the tenant (users only).
+    static let totalBucket = -2
+
+    /// The day of `column` (0 is the first day); NULL at or after the end of today.
     private static func bucket(_ column: String, days: Int) -> String {
-        var cases = "CASE WHEN \(column) < :d0 THEN -1"
-        for index in 0..<days { cases += " WHEN \(column) < :d\(index + 1) THEN \(index)" }
-        return cases + " END"
+        "CASE" + (0..<days).map { " WHEN \(column) < :d\($0 + 1) THEN \($0)" }.joined() + " END"
     }
 
     private static func sql(days: Int) -> String {
         """
-        SELECT kind, bucket, COUNT(*) FROM (
-            SELECT 0 AS kind, \(bucket("first_active", days: days)) AS bucket FROM (
-                SELECT MIN(COALESCE(f.activated_at, f.created_at)) AS first_active
-                FROM mfa_factors f WHERE f.tenant_id = :tenant AND f.state = 'active' GROUP BY f.user_id
-            )
-            UNION ALL
-            SELECT 1, \(bucket("u.created_at", days: days)) FROM users u WHERE u.tenant_id = :tenant
+        WITH firsts AS MATERIALIZED (
+            SELECT MIN(COALESCE(f.activated_at, f.created_at)) AS t
+            FROM mfa_factors f WHERE f.tenant_id = :tenant AND f.state = 'active' GROUP BY f.user_id
         )
-        WHERE bucket IS NOT NULL
-        GROUP BY kind, bucket
+        SELECT 0, \(beforeBucket), COUNT(*) FROM firsts WHERE t < :d0
+        UNION ALL
+        SELECT 0, bucket, COUNT(*) FROM (SELECT \(bucket("t", days: days)) AS bucket FROM firsts WHERE t >= :d0)
+        WHERE bucket IS NOT NULL GROUP BY bucket
+        UNION ALL
+        SELECT 1, \(totalBucket), COUNT(*) FROM users WHERE tenant_id = :tenant
+        UNION ALL
+        SELECT 1, bucket, COUNT(*) FROM (
+            SELECT \(bucket("created_at", days: days)) AS bucket FROM users
+            WHERE tenant_id = :tenant AND created_at >= :d0
+        )
+        WHERE bucket IS NOT NULL GROUP BY bucket
         """
     }
 
@@ -85,13 +99,20 @@ enum EnrollmentProgressQuery {
         // Index 0 holds what happened before the first day; index i + 1 the day i.
         var enrolled = [Int](repeating: 0, count: days + 1)
         var users = [Int](repeating: 0, count: days + 1)
+        var totalUsers = 0
         for row in try connection.query(sql(days: days), named: parameters) {
             let kind: Int = try row.decode(0)
             let bucket: Int = try row.decode(1)
             let count: Int = try row.decode(2)
-            guard (-1..<days).contains(bucket) else { continue }
-            if kind == 0 { enrolled[bucket + 1] += count } else { users[bucket + 1] += count }
+            if kind == 1, bucket == totalBucket {
+                totalUsers = count
+            } else if (beforeBucket..<days).contains(bucket) {
+                if kind == 0 { enrolled[bucket + 1] += count } else { users[bucket + 1] += count }
+            }
         }
+        // Users before the window: all of them less those created in it (a user created after the
+        // end of today, which only a clock set back could produce, counts as earlier).
+        users[0] = max(0, totalUsers - users.dropFirst().reduce(0, +))
         var runningEnrolled = enrolled[0]
         var runningUsers = users[0]
         var result: [EnrollmentProgress.Day] = []
