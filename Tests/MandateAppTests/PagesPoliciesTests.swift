@@ -104,6 +104,10 @@ struct PagesPoliciesTests {
         #expect(try await Self.stored(app) == ["Engineers|1|0|14"])
         #expect(try await app.auditCount(tenantID: tenant.id, action: "mfa.policy.created") == 1)
         let id = try await Self.policyID(app, named: "Engineers")
+        let duplicate = try await Self.send(owner, "/admin/policies", on: listed, valid)
+        #expect(duplicate.status == 409)
+        #expect(duplicate.text.contains("Another policy already has this name."))
+        #expect(try await Self.stored(app) == ["Engineers|1|0|14"])
 
         // Edited: everyone, 3 days; a refused edit changes nothing.
         let edit = await owner.get("/admin/policies/\(id)")

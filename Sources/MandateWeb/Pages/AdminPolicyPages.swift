@@ -83,7 +83,7 @@ struct AdminPolicyPages: Sendable {
             return .seeOther(Self.listPath, flash: .policyCreated, request: request)
         } catch {
             return try await listPage(
-                request, principal: principal, form: form, error: error.message,
+                request, principal: principal, form: form, error: Self.message(for: error),
                 status: PageEnvironment.status(for: error))
         }
     }
@@ -96,7 +96,7 @@ struct AdminPolicyPages: Sendable {
             return .seeOther(Self.listPath, flash: .policySaved, request: request)
         } catch {
             return try await editPage(
-                request, principal: principal, id: id, form: form, error: error.message,
+                request, principal: principal, id: id, form: form, error: Self.message(for: error),
                 status: PageEnvironment.status(for: error))
         }
     }
@@ -131,6 +131,12 @@ struct AdminPolicyPages: Sendable {
             return try await editPage(
                 request, principal: principal, id: id, error: error.message, status: PageEnvironment.status(for: error))
         }
+    }
+
+    /// The refusal as the form shows it: the one conflict a policy can meet is a name in use.
+    private static func message(for error: CoreError) -> String {
+        guard case .conflict = error.reason else { return error.message }
+        return "Another policy already has this name. Choose a different name."
     }
 
     /// Creating or changing a policy needs the plan's feature (disabling and deleting do not);
