@@ -116,6 +116,14 @@ enum EnforcementBenchmark {
         rows.append(Row(metric: "first page (50), no filter", measured: unfiltered, target: 50, unit: .milliseconds))
         let countTime = try await median(runs) { _ = try await enforcement.counts(bigAdmin) }
         rows.append(Row(metric: "counts by status", measured: countTime, target: 200, unit: .milliseconds))
+        // The rest of the administrators' overview (`GET /admin`).
+        let overview = EnforcementOverviewService(environment: environment)
+        let progressTime = try await median(runs) { _ = try await overview.enrollmentProgress(bigAdmin) }
+        rows.append(
+            Row(metric: "enrollment progress, 30 days", measured: progressTime, target: 200, unit: .milliseconds))
+        let sourcesTime = try await median(runs) { _ = try await overview.userSources(bigAdmin) }
+        rows.append(
+            Row(metric: "own requirements, exemptions", measured: sourcesTime, target: 50, unit: .milliseconds))
         rows.append(
             Row(
                 metric: "decide(), 2 group policies", measured: try decisionNanoseconds(runs: runs), target: 2_000,

@@ -18,6 +18,7 @@ struct PagesCSRFTests {
         "/sign-in", "/sign-in/mfa", "/sign-in/mfa/sms", "/sign-out", "/account/mfa/disable", "/account/mfa/setup/totp",
         "/account/mfa/setup/totp/confirm", "/account/mfa/setup/sms", "/account/mfa/setup/sms/confirm",
         "/admin/security", "/admin/billing/restore", "/invitations/accept",
+        "/admin/policies", "/admin/policies/:id", "/admin/policies/:id/toggle", "/admin/policies/:id/delete",
     ]
 
     /// Route prefixes that are not pages (JSON, inbound webhooks, the dev outbox's receivers).
@@ -31,6 +32,8 @@ struct PagesCSRFTests {
         let token: String
         /// Tokens that are valid somewhere else: another browser's, another session's, another kind.
         let foreignTokens: [String]
+        /// Where to post, for a route with parameters (`/admin/policies/:id`); nil: the route itself.
+        var target: String? = nil
     }
 
     @Test("every state-changing page route is listed here")
@@ -48,6 +51,7 @@ struct PagesCSRFTests {
     func refusesMissingAndForeignTokens(_ form: String) async throws {
         let scenario = try await makeScenario(form)
         let app = scenario.app
+        let target = scenario.target ?? form
         let before = try await snapshot(app)
         var attempts: [(String, [(String, String)])] = [("no token", scenario.fields)]
         attempts.append(("empty token", scenario.fields + [("csrf", "")]))
@@ -57,7 +61,7 @@ struct PagesCSRFTests {
         let typo = String(scenario.token.dropLast()) + (scenario.token.hasSuffix("A") ? "B" : "A")
         attempts.append(("token with a typo", scenario.fields + [("csrf", typo)]))
         for (name, fields) in attempts {
-            let response = await scenario.browser.post(form, fields)
+            let response = await scenario.browser.post(target, fields)
             #expect(
                 response.status == 403, "\(form), \(name): \(response.status) \(response.headers["Location"] ?? "")")
             #expect(response.headers["Content-Type"] == "text/html; charset=utf-8", "\(form), \(name)")
@@ -66,13 +70,13 @@ struct PagesCSRFTests {
         }
         // A JSON body with the right token is not a form: refused too.
         let json = await scenario.browser.request(
-            .post, form, body: Array("{\"csrf\":\"\(scenario.token)\"}".utf8),
+            .post, target, body: Array("{\"csrf\":\"\(scenario.token)\"}".utf8),
             headers: [("Content-Type", "application/json")])
         #expect(json.status == 403)
         #expect(try await snapshot(app) == before)
 
         // The page's own token works (the refusals above were about the token, nothing else).
-        let accepted = await scenario.browser.post(form, scenario.fields + [("csrf", scenario.token)])
+        let accepted = await scenario.browser.post(target, scenario.fields + [("csrf", scenario.token)])
         #expect(accepted.status != 403, "\(form) refused its own token: \(accepted.text)")
         #expect(accepted.status < 400, "\(form): \(accepted.status) \(accepted.text)")
         #expect(try await snapshot(app) != before, "\(form) changed nothing even with its token")
@@ -186,6 +190,31 @@ struct PagesCSRFTests {
             return Scenario(
                 app: app, browser: browser, fields: isRestore ? [] : [("mfaEnrollmentDays", "30")],
                 token: try csrf(page, form), foreignTokens: [eveSession, eveAnonymous])
+        case "/admin/policies", "/admin/policies/:id", "/admin/policies/:id/toggle", "/admin/policies/:id/delete":
+            var target: String? = nil
+            var pagePath = "/admin/policies"
+            if form != "/admin/policies" {
+                let created = await app.request(
+                    .post, "/api/v1/mfa-policies", token: try await app.login("acme", "owner@acme.test"),
+                    json: ["name": "All", "includeAllUsers": true, "enabled": false])
+                guard created.status == 201, let id = created.string("id") else {
+                    throw TestFailure("policy: \(created.status) \(created.text)")
+                }
+                target = form.replacingOccurrences(of: ":id", with: id)
+                // The policy's own page holds the edit and delete forms; the list the toggles.
+                if form != "/admin/policies/:id/toggle" { pagePath += "/" + id }
+            }
+            try await browser.signInFully("acme", "owner@acme.test")
+            let page = await browser.get(pagePath)
+            let fields: [(String, String)] =
+                switch form {
+                case "/admin/policies/:id/toggle": [("enabled", "true")]
+                case "/admin/policies/:id/delete": [("confirm", "yes")]
+                default: [("name", "Everyone"), ("appliesTo", "all"), ("enrollmentDays", "3"), ("enabled", "on")]
+                }
+            return Scenario(
+                app: app, browser: browser, fields: fields, token: try csrf(page, target ?? form),
+                foreignTokens: [eveSession, eveAnonymous], target: target)
         case "/invitations/accept":
             let invited = try await app.invite(try await app.login("acme", "owner@acme.test"), email: "new@acme.test")
             let page = await browser.get(PagesInvitationTests.link(invited))

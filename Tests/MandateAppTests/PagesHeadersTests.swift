@@ -12,7 +12,7 @@ struct PagesHeadersTests {
     /// Every page a GET reaches. EXTEND THIS with new pages: `coverage` fails until you do.
     static let pages = [
         "/sign-in", "/sign-in/mfa", "/account", "/account/mfa/setup", "/admin/security", "/admin/billing",
-        "/invitations/accept",
+        "/invitations/accept", "/admin", "/admin/policies", "/admin/policies/:id",
     ]
 
     static let htmlPolicy =
@@ -56,6 +56,11 @@ struct PagesHeadersTests {
 
         // Invited before the owner turns MFA on below (an API sign-in needs no second step yet).
         let invited = try await app.invite(try await app.login("acme", "owner@acme.test"), email: "new@acme.test")
+        _ = try await PagesPoliciesTests.makeGroup(app, slug: "acme", name: "Engineering")
+        let created = await app.request(
+            .post, "/api/v1/mfa-policies", token: try await app.login("acme", "owner@acme.test"),
+            json: ["name": "All", "includeAllUsers": true, "enabled": false])
+        let policyID = try #require(created.string("id"))
 
         let owner = PageClient(app)
         try await owner.signInFully("acme", "owner@acme.test")
@@ -82,6 +87,17 @@ struct PagesHeadersTests {
         rendered.append(
             ("refused settings", try await owner.submit("/admin/security", on: security, ["mfaEnrollmentDays": "400"])))
         rendered.append(("GET /admin/billing", await owner.get("/admin/billing")))
+        rendered.append(("GET /admin", await owner.get("/admin")))
+        let policies = await owner.get("/admin/policies")
+        rendered.append(("GET /admin/policies", policies))
+        rendered.append(
+            (
+                "refused policy",
+                try await owner.submit("/admin/policies", on: policies, ["name": "", "appliesTo": "all"])
+            ))
+        rendered.append(("GET /admin/policies/:id", await owner.get("/admin/policies/\(policyID)")))
+        rendered.append(("policy list", await owner.get("/admin/policies")))
+        rendered.append(("policy not found", await owner.get("/admin/policies/pol_nope")))
 
         let newcomer = PageClient(app)
         let invitation = await newcomer.get(PagesInvitationTests.link(invited))

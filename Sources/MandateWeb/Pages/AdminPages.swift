@@ -231,7 +231,7 @@ struct AdminPages: Sendable {
             to: request)
     }
 
-    private static func statusLabel(_ status: SubscriptionStatus) -> String {
+    static func statusLabel(_ status: SubscriptionStatus) -> String {
         switch status {
         case .active: "Active"
         case .trialing: "Trial"

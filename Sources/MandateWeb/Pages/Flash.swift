@@ -10,6 +10,11 @@ enum Flash: String, CaseIterable, Sendable {
     case sessionEnded = "session_ended"
     case settingsSaved = "settings_saved"
     case enforcementRestored = "enforcement_restored"
+    case policyCreated = "policy_created"
+    case policySaved = "policy_saved"
+    case policyEnabled = "policy_enabled"
+    case policyDisabled = "policy_disabled"
+    case policyDeleted = "policy_deleted"
 
     /// The sentence shown.
     var message: String {
@@ -21,6 +26,11 @@ enum Flash: String, CaseIterable, Sendable {
         case .sessionEnded: "Your session has ended. Sign in again."
         case .settingsSaved: "Your security settings are saved."
         case .enforcementRestored: "The enforcement lifted by the plan change is back in place."
+        case .policyCreated: "The group policy is created."
+        case .policySaved: "The group policy is saved."
+        case .policyEnabled: "The group policy is enabled."
+        case .policyDisabled: "The group policy is disabled."
+        case .policyDeleted: "The group policy is deleted."
         }
     }
 
@@ -30,6 +40,7 @@ enum Flash: String, CaseIterable, Sendable {
         case .signedOut, .mfaDisabled, .smsSent: "success"
         case .challengeExpired, .sessionEnded: "info"
         case .settingsSaved, .enforcementRestored: "success"
+        case .policyCreated, .policySaved, .policyEnabled, .policyDisabled, .policyDeleted: "success"
         }
     }
 

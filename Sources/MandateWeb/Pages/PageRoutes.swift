@@ -35,6 +35,8 @@ public struct PageRoutes: Sendable {
                     tokens: environment.tokens, binding: .session, renderer: environment.renderer))
         AccountPages(environment: environment).register(on: signedIn)
         AdminPages(environment: environment).register(on: signedIn)
+        AdminOverviewPage(environment: environment).register(on: signedIn)
+        AdminPolicyPages(environment: environment).register(on: signedIn)
         MFASetupPages(environment: environment).register(on: signedIn)
         MFASetupSMSPages(environment: environment).register(on: signedIn)
     }
