@@ -18,6 +18,8 @@ struct PagesCSRFTests {
         "/sign-in", "/sign-in/mfa", "/sign-in/mfa/sms", "/sign-out", "/account/mfa/disable", "/account/mfa/setup/totp",
         "/account/mfa/setup/totp/confirm", "/account/mfa/setup/sms", "/account/mfa/setup/sms/confirm",
         "/admin/security", "/admin/billing/restore", "/invitations/accept",
+        "/admin/users/:id/mfa-requirement", "/admin/users/:id/mfa/reset", "/admin/users/:id/exemption",
+        "/admin/users/:id/enrollment/reset",
     ]
 
     /// Route prefixes that are not pages (JSON, inbound webhooks, the dev outbox's receivers).
@@ -31,6 +33,8 @@ struct PagesCSRFTests {
         let token: String
         /// Tokens that are valid somewhere else: another browser's, another session's, another kind.
         let foreignTokens: [String]
+        /// The path to post to, for a route with parameters (`/admin/users/usr_…/…`); nil: the form's.
+        var target: String? = nil
     }
 
     @Test("every state-changing page route is listed here")
@@ -48,6 +52,7 @@ struct PagesCSRFTests {
     func refusesMissingAndForeignTokens(_ form: String) async throws {
         let scenario = try await makeScenario(form)
         let app = scenario.app
+        let path = scenario.target ?? form
         let before = try await snapshot(app)
         var attempts: [(String, [(String, String)])] = [("no token", scenario.fields)]
         attempts.append(("empty token", scenario.fields + [("csrf", "")]))
@@ -57,7 +62,7 @@ struct PagesCSRFTests {
         let typo = String(scenario.token.dropLast()) + (scenario.token.hasSuffix("A") ? "B" : "A")
         attempts.append(("token with a typo", scenario.fields + [("csrf", typo)]))
         for (name, fields) in attempts {
-            let response = await scenario.browser.post(form, fields)
+            let response = await scenario.browser.post(path, fields)
             #expect(
                 response.status == 403, "\(form), \(name): \(response.status) \(response.headers["Location"] ?? "")")
             #expect(response.headers["Content-Type"] == "text/html; charset=utf-8", "\(form), \(name)")
@@ -66,13 +71,13 @@ struct PagesCSRFTests {
         }
         // A JSON body with the right token is not a form: refused too.
         let json = await scenario.browser.request(
-            .post, form, body: Array("{\"csrf\":\"\(scenario.token)\"}".utf8),
+            .post, path, body: Array("{\"csrf\":\"\(scenario.token)\"}".utf8),
             headers: [("Content-Type", "application/json")])
         #expect(json.status == 403)
         #expect(try await snapshot(app) == before)
 
         // The page's own token works (the refusals above were about the token, nothing else).
-        let accepted = await scenario.browser.post(form, scenario.fields + [("csrf", scenario.token)])
+        let accepted = await scenario.browser.post(path, scenario.fields + [("csrf", scenario.token)])
         #expect(accepted.status != 403, "\(form) refused its own token: \(accepted.text)")
         #expect(accepted.status < 400, "\(form): \(accepted.status) \(accepted.text)")
         #expect(try await snapshot(app) != before, "\(form) changed nothing even with its token")
@@ -193,6 +198,25 @@ struct PagesCSRFTests {
                 app: app, browser: browser,
                 fields: [("token", invited.token.value), ("password", PagesInvitationTests.passphrase)],
                 token: try csrf(page, form), foreignTokens: [eveAnonymous, eveSession])
+        case "/admin/users/:id/mfa-requirement", "/admin/users/:id/mfa/reset", "/admin/users/:id/exemption",
+            "/admin/users/:id/enrollment/reset":
+            let ada = try #require(
+                try await app.query("SELECT id FROM users WHERE email = 'ada@acme.test'").first?.decode(
+                    0, as: String.self))
+            _ = try await app.enrollTOTP(try await app.login("acme", "ada@acme.test"))
+            let target = form.replacingOccurrences(of: ":id", with: ada)
+            try await browser.signInFully("acme", "owner@acme.test")
+            let page = await browser.get("/admin/users/" + ada)
+            let fields: [(String, String)] =
+                switch form {
+                case "/admin/users/:id/mfa-requirement": [("mfaRequired", "on"), ("mfaEnrollmentDays", "7")]
+                case "/admin/users/:id/mfa/reset": [("confirm", "on")]
+                case "/admin/users/:id/exemption": [("exemption", "grant"), ("exemptUntil", "")]
+                default: []
+                }
+            return Scenario(
+                app: app, browser: browser, fields: fields, token: try csrf(page, target),
+                foreignTokens: [eveSession, eveAnonymous], target: target)
         default:
             throw TestFailure("no scenario for \(form): add one to PagesCSRFTests.makeScenario")
         }

@@ -10,6 +10,11 @@ enum Flash: String, CaseIterable, Sendable {
     case sessionEnded = "session_ended"
     case settingsSaved = "settings_saved"
     case enforcementRestored = "enforcement_restored"
+    case userRequirementSaved = "user_requirement_saved"
+    case userMFAReset = "user_mfa_reset"
+    case userExempted = "user_exempted"
+    case userExemptionEnded = "user_exemption_ended"
+    case userEnrollmentReset = "user_enrollment_reset"
 
     /// The sentence shown.
     var message: String {
@@ -21,6 +26,11 @@ enum Flash: String, CaseIterable, Sendable {
         case .sessionEnded: "Your session has ended. Sign in again."
         case .settingsSaved: "Your security settings are saved."
         case .enforcementRestored: "The enforcement lifted by the plan change is back in place."
+        case .userRequirementSaved: "The MFA requirement for this person is saved."
+        case .userMFAReset: "Their MFA methods and recovery codes are removed, and their sessions have ended."
+        case .userExempted: "The exemption is saved."
+        case .userExemptionEnded: "The exemption has ended."
+        case .userEnrollmentReset: "Their enrollment period starts again today."
         }
     }
 
@@ -30,6 +40,8 @@ enum Flash: String, CaseIterable, Sendable {
         case .signedOut, .mfaDisabled, .smsSent: "success"
         case .challengeExpired, .sessionEnded: "info"
         case .settingsSaved, .enforcementRestored: "success"
+        case .userRequirementSaved, .userMFAReset, .userExempted, .userExemptionEnded, .userEnrollmentReset:
+            "success"
         }
     }
 
