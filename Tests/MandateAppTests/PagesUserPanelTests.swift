@@ -184,6 +184,22 @@ struct PagesUserPanelTests {
         #expect(try await app.auditCount(tenantID: tenant.id, action: "mfa.user_requirement.updated") == 1)
     }
 
+    @Test("a requirement a downgrade lifted is explained, with the toggle disabled on the smaller plan")
+    func liftedByDowngrade() async throws {
+        let (app, _, ada, owner) = try await Self.fixture()
+        let page = await owner.get(Self.panel(ada))
+        let saved = try await owner.submit(
+            Self.panel(ada) + "/mfa-requirement", on: page, ["mfaRequired": "on", "mfaEnrollmentDays": "3"])
+        #expect(saved.status == 303)
+        try await PagesAdminTests.changePlan(app, tenant: "acme", to: "free")
+        let lifted = await owner.get(Self.panel(ada))
+        #expect(lifted.text.contains("A plan change lifted the requirement set for this person"))
+        #expect(lifted.text.contains("data-status=\"not_enrolled\">Not enrolled</span>"))
+        let toggle = try Self.requireToggle(lifted)
+        #expect(toggle.attributes["disabled"] != nil)
+        #expect(toggle.attributes["checked"] == nil)
+    }
+
     @Test("resetting MFA needs the confirmation, then removes the factors and ends the sessions")
     func resetMFA() async throws {
         let (app, tenant, ada, owner) = try await Self.fixture()
@@ -311,6 +327,14 @@ struct PagesUserPanelTests {
         #expect(page.text.contains("+•••••••••42"))
         #expect(!page.text.contains("4155550142"))
         #expect(!page.text.contains(code), "never the code")
+        let plan = try await app.query(
+            """
+            EXPLAIN QUERY PLAN SELECT id FROM messages WHERE tenant_id = ? AND user_id = ? AND channel = 'sms'
+            ORDER BY created_at DESC, id DESC LIMIT 20
+            """, [tenant.id, ada.id])
+        let details = try plan.map { try $0.decode("detail", as: String.self) }.joined(separator: "; ")
+        #expect(details.contains("messages_user_newest"), "\(details)")
+        #expect(!details.contains("TEMP B-TREE"), "\(details)")
 
         let bobPage = await owner.get(Self.panel(bob))
         #expect(bobPage.text.contains("99999"))

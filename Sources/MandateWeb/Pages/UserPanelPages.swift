@@ -71,6 +71,19 @@ struct UserPanelPages: Sendable {
         (try context.requirePrincipal(), try context.route.parameters.require("id"))
     }
 
+    /// The services' own permission check, before any form validation: an administrator who may
+    /// only look is refused (403) whatever they send.
+    private func mayChange(_ request: HTTPRequest, principal: Principal, userID: String) async throws
+        -> HTTPResponse?
+    {
+        do {
+            try principal.requireManageUsers()
+            return nil
+        } catch {
+            return try await refused(request, principal: principal, userID: userID, error: error)
+        }
+    }
+
     // MARK: Forms
 
     /// Requires MFA of the user (or not) with an enrollment period. A toggle the panel showed
@@ -78,6 +91,7 @@ struct UserPanelPages: Sendable {
     private func saveRequirement(_ request: HTTPRequest, principal: Principal, userID: String) async throws
         -> HTTPResponse
     {
+        if let refusal = try await mayChange(request, principal: principal, userID: userID) { return refusal }
         let form = URLEncodedForm(body: request.body)
         var changes = EnforcementService.UserChanges()
         do {
@@ -91,7 +105,10 @@ struct UserPanelPages: Sendable {
         } catch {
             return try await refused(request, principal: principal, userID: userID, error: error)
         }
-        if let raw = form["mfaEnrollmentDays"]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
+        // The period only matters with a requirement: switching it off leaves the stored days alone.
+        if changes.required != false, let raw = form["mfaEnrollmentDays"]?.trimmingCharacters(in: .whitespaces),
+            !raw.isEmpty
+        {
             guard let days = Int(raw) else {
                 return try await panel(
                     request, principal: principal, userID: userID,
@@ -107,6 +124,7 @@ struct UserPanelPages: Sendable {
     private func saveExemption(_ request: HTTPRequest, principal: Principal, userID: String) async throws
         -> HTTPResponse
     {
+        if let refusal = try await mayChange(request, principal: principal, userID: userID) { return refusal }
         let form = URLEncodedForm(body: request.body)
         switch form["exemption"] {
         case "end":
@@ -158,6 +176,7 @@ struct UserPanelPages: Sendable {
 
     /// Removes every factor and ends the user's sessions, once the confirmation box is ticked.
     private func resetMFA(_ request: HTTPRequest, principal: Principal, userID: String) async throws -> HTTPResponse {
+        if let refusal = try await mayChange(request, principal: principal, userID: userID) { return refusal }
         guard URLEncodedForm(body: request.body)["confirm"] != nil else {
             return try await panel(
                 request, principal: principal, userID: userID,

@@ -100,6 +100,7 @@ struct UserPanelView {
             "enrollmentDays": .string(String(days)),
             "hasEnrollmentPeriod": .bool(hasEnrollmentPeriod),
             "planName": .string(entitlement.effectivePlan.name),
+            "liftedByDowngrade": .bool(settings.liftedByDowngrade),
         ]
         if !canManage {
             form["requireLocked"] = .bool(true)
