@@ -87,33 +87,53 @@ struct PagesUserPanelTests {
         #expect(try await app.auditCount(tenantID: tenant.id, action: "mfa.reset") == 0)
     }
 
-    @Test("another organization's person, or an unknown id, is a 404 page, and their forms change nothing")
+    @Test("another organization's person is a 404 page like an unknown id, on the panel and every form")
     func otherTenantNotFound() async throws {
         let (app, _, _, owner) = try await Self.fixture()
-        try await app.makeTenant(slug: "globex")
+        let (globex, _) = try await app.makeTenant(slug: "globex")
         let stranger = try await app.makeUser(tenant: "globex", email: "hank@globex.test", name: "Hank")
         let token = try await app.login("globex", "hank@globex.test")
         _ = try await app.enrollTOTP(token)
+        let before = try await Self.tenantState(app, globex)
         let page = await owner.get(Self.panel(stranger))
         #expect(page.status == 404)
         #expect(page.text.contains("Person not found"))
         #expect(!page.text.contains("hank@globex.test"))
-        #expect(await owner.get("/admin/users/usr_nobody").status == 404)
+        let ghost = await owner.get("/admin/users/usr_nobody")
+        #expect(ghost.status == 404)
+        #expect(ghost.body == page.body, "the answer differs from a non-existent id's")
         #expect(await owner.get("/admin/users/%3Cb%3E").status == 404)
 
         let csrf = try #require(
             try PageHTML.hiddenFields(of: "/sign-out", in: await owner.get("/account").text).first { $0.0 == "csrf" })
-        let reset = await owner.post(Self.panel(stranger) + "/mfa/reset", [("csrf", csrf.1), ("confirm", "on")])
-        #expect(reset.status == 404)
-        let require = await owner.post(
-            Self.panel(stranger) + "/mfa-requirement",
-            [("csrf", csrf.1), ("mfaRequired", "on"), ("mfaEnrollmentDays", "0")])
-        #expect(require.status == 404)
-        let exempt = await owner.post(Self.panel(stranger) + "/exemption", [("csrf", csrf.1), ("exemption", "grant")])
-        #expect(exempt.status == 404)
-        let factors = try await app.query("SELECT COUNT(*) FROM mfa_factors WHERE user_id = ?", [stranger.id])
-        #expect(try factors.first?.decode(0, as: Int.self) == 1)
-        #expect(try await Self.userRequired(app, stranger) == 0)
+        let forms: [(String, [(String, String)])] = [
+            ("/mfa-requirement", [("mfaRequired", "on"), ("mfaEnrollmentDays", "0")]),
+            ("/mfa/reset", [("confirm", "on")]), ("/exemption", [("exemption", "grant")]),
+            ("/exemption", [("exemption", "end")]), ("/enrollment/reset", []),
+        ]
+        for (action, fields) in forms {
+            let response = await owner.post(Self.panel(stranger) + action, [("csrf", csrf.1)] + fields)
+            #expect(response.status == 404, "\(action)")
+            let ghostResponse = await owner.post("/admin/users/usr_nobody" + action, [("csrf", csrf.1)] + fields)
+            #expect(ghostResponse.body == response.body, "\(action)")
+        }
+        #expect(try await Self.tenantState(app, globex) == before)
+    }
+
+    /// What the panel's forms could change in `tenant`, as text.
+    static func tenantState(_ app: TestApp, _ tenant: Tenant) async throws -> [String] {
+        var lines: [String] = []
+        for sql in [
+            "SELECT * FROM users WHERE tenant_id = ? ORDER BY id",
+            "SELECT f.* FROM mfa_factors f JOIN users u ON u.id = f.user_id WHERE u.tenant_id = ? ORDER BY f.id",
+            "SELECT s.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.tenant_id = ? ORDER BY 1",
+            "SELECT * FROM audit_events WHERE tenant_id = ? ORDER BY 1",
+        ] {
+            for row in try await app.query(sql, [tenant.id]) {
+                lines.append(row.values.map { "\($0)" }.joined(separator: "|"))
+            }
+        }
+        return lines
     }
 
     @Test("requiring MFA with an enrollment period shows the deadline and the source; bad days are refused")
