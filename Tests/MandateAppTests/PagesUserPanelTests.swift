@@ -248,6 +248,34 @@ struct PagesUserPanelTests {
         #expect(try await app.auditCount(tenantID: tenant.id, action: "mfa.reset") == 1)
     }
 
+    @Test("a refusal of the service re-renders the panel with its message and status, nothing changed")
+    func serviceRefusals() async throws {
+        let (app, tenant, _, owner) = try await Self.fixture()
+        let ownerUser = try #require(
+            try await app.query("SELECT id FROM users WHERE email = 'owner@acme.test'").first?.decode(
+                0, as: String.self))
+        _ = try await app.enrollTOTP(try await app.login("acme", "owner@acme.test"))
+        try await app.makeUser(tenant: "acme", email: "adam@acme.test", role: .admin)
+        let path = "/admin/users/" + ownerUser
+        let own = await owner.get(path)
+        let selfExempt = try await owner.submit(path + "/exemption", on: own, ["exemptUntil": ""])
+        #expect(selfExempt.status == 403)
+        #expect(selfExempt.text.contains("Another administrator must exempt you"))
+        #expect(selfExempt.text.contains("role=\"alert\""))
+
+        let admin = PageClient(app)
+        try await admin.signInFully("acme", "adam@acme.test")
+        let panel = await admin.get(path)
+        #expect(panel.status == 200, "admins see the owner's panel")
+        let reset = try await admin.submit(path + "/mfa/reset", on: panel, ["confirm": "on"])
+        #expect(reset.status == 403)
+        #expect(reset.text.contains("Only an owner can reset an owner"))
+        let factors = try await app.query("SELECT COUNT(*) FROM mfa_factors WHERE user_id = ?", [ownerUser])
+        #expect(try factors.first?.decode(0, as: Int.self) == 1)
+        #expect(try await app.auditCount(tenantID: tenant.id, action: "mfa.reset") == 0)
+        #expect(try await app.auditCount(tenantID: tenant.id, action: "mfa.exemption.granted") == 0)
+    }
+
     @Test("an exemption until a future day is saved and shown; a past day or garbage is refused; it can end")
     func exemption() async throws {
         let (app, tenant, ada, owner) = try await Self.fixture()
@@ -335,8 +363,15 @@ struct PagesUserPanelTests {
             app, tenantID: tenant.id, userID: bob.id, status: "undelivered", errorCode: "99999",
             at: start.addingTimeInterval(3))
 
+        // The same user id under another tenant's id is not Ada's history either.
+        let (globex, _) = try await app.makeTenant(slug: "globex")
+        try await Self.insertSMS(
+            app, tenantID: globex.id, userID: ada.id, status: "failed", errorCode: "77777",
+            at: start.addingTimeInterval(4))
+
         let page = await owner.get(Self.panel(ada))
         #expect(page.status == 200)
+        #expect(!page.text.contains("77777"))
         let rows = PageHTML.tags("tr", in: page.text).compactMap { $0.attributes["class"] }
         #expect(rows == ["sms sms--delivered", "sms sms--failed", "sms sms--queued"])
         #expect(page.text.contains(">Failed</span>"))
