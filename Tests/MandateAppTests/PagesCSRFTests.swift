@@ -19,6 +19,8 @@ struct PagesCSRFTests {
         "/account/mfa/setup/totp/confirm", "/account/mfa/setup/sms", "/account/mfa/setup/sms/confirm",
         "/admin/security", "/admin/billing/restore", "/invitations/accept",
         "/admin/policies", "/admin/policies/:id", "/admin/policies/:id/toggle", "/admin/policies/:id/delete",
+        "/admin/users/:id/mfa-requirement", "/admin/users/:id/mfa/reset", "/admin/users/:id/exemption",
+        "/admin/users/:id/enrollment/reset",
     ]
 
     /// Route prefixes that are not pages (JSON, inbound webhooks, the dev outbox's receivers).
@@ -222,6 +224,25 @@ struct PagesCSRFTests {
                 app: app, browser: browser,
                 fields: [("token", invited.token.value), ("password", PagesInvitationTests.passphrase)],
                 token: try csrf(page, form), foreignTokens: [eveAnonymous, eveSession])
+        case "/admin/users/:id/mfa-requirement", "/admin/users/:id/mfa/reset", "/admin/users/:id/exemption",
+            "/admin/users/:id/enrollment/reset":
+            let ada = try #require(
+                try await app.query("SELECT id FROM users WHERE email = 'ada@acme.test'").first?.decode(
+                    0, as: String.self))
+            _ = try await app.enrollTOTP(try await app.login("acme", "ada@acme.test"))
+            let target = form.replacingOccurrences(of: ":id", with: ada)
+            try await browser.signInFully("acme", "owner@acme.test")
+            let page = await browser.get("/admin/users/" + ada)
+            let fields: [(String, String)] =
+                switch form {
+                case "/admin/users/:id/mfa-requirement": [("mfaRequired", "on"), ("mfaEnrollmentDays", "7")]
+                case "/admin/users/:id/mfa/reset": [("confirm", "on")]
+                case "/admin/users/:id/exemption": [("exemption", "grant"), ("exemptUntil", "")]
+                default: []
+                }
+            return Scenario(
+                app: app, browser: browser, fields: fields, token: try csrf(page, target),
+                foreignTokens: [eveSession, eveAnonymous], target: target)
         default:
             throw TestFailure("no scenario for \(form): add one to PagesCSRFTests.makeScenario")
         }

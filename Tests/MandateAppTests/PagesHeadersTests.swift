@@ -3,6 +3,7 @@ import HTTPServer
 import Lifecycle
 import MandateApp
 import MandateCore
+import SQLite
 import Testing
 
 /// SECURITY.md "Headers on every HTML response", the layout's accessibility rules (a label for
@@ -12,7 +13,7 @@ struct PagesHeadersTests {
     /// Every page a GET reaches. EXTEND THIS with new pages: `coverage` fails until you do.
     static let pages = [
         "/sign-in", "/sign-in/mfa", "/account", "/account/mfa/setup", "/admin/security", "/admin/billing",
-        "/invitations/accept", "/admin", "/admin/policies", "/admin/policies/:id",
+        "/invitations/accept", "/admin", "/admin/policies", "/admin/policies/:id", "/admin/users/:id",
     ]
 
     static let htmlPolicy =
@@ -98,6 +99,16 @@ struct PagesHeadersTests {
         rendered.append(("GET /admin/policies/:id", await owner.get("/admin/policies/\(policyID)")))
         rendered.append(("policy list", await owner.get("/admin/policies")))
         rendered.append(("policy not found", await owner.get("/admin/policies/pol_nope")))
+        let adaID = try #require(
+            try await app.query("SELECT id FROM users WHERE email = 'ada@acme.test'").first?.decode(0, as: String.self))
+        let panel = await owner.get("/admin/users/" + adaID)
+        rendered.append(("GET /admin/users/:id", panel))
+        rendered.append(
+            (
+                "refused exemption",
+                try await owner.submit("/admin/users/\(adaID)/exemption", on: panel, ["exemptUntil": "someday"])
+            ))
+        rendered.append(("user panel 404", await owner.get("/admin/users/usr_nobody")))
 
         let newcomer = PageClient(app)
         let invitation = await newcomer.get(PagesInvitationTests.link(invited))

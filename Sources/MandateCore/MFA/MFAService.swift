@@ -11,7 +11,7 @@ public struct MFAService: Sendable {
     /// How recent the last proof of identity must be for sensitive changes.
     public static let freshAuthenticationWindow: TimeInterval = 600
 
-    private let environment: CoreEnvironment
+    let environment: CoreEnvironment
 
     public init(environment: CoreEnvironment) {
         self.environment = environment

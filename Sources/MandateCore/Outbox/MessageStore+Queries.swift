@@ -33,12 +33,12 @@ extension MessageStore {
         }
     }
 
-    private static let columns = """
+    static let columns = """
         id, channel, tenant_id, user_id, recipient, subject, status, error_code, job_id, created_at, updated_at, \
         delivered_at
         """
 
-    private static func decodeMessage(_ row: Row) throws -> Message {
+    static func decodeMessage(_ row: Row) throws -> Message {
         let channelText = try row.decode(1, as: String.self)
         let statusText = try row.decode(6, as: String.self)
         guard let channel = MessageChannel(rawValue: channelText), let status = MessageStatus(rawValue: statusText)

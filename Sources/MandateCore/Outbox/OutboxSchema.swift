@@ -11,6 +11,7 @@ public enum OutboxSchema {
         Migration(id: "0101_messages", sql: messages),
         Migration(id: "0102_scheduler_runs", sql: schedulerRuns),
         Migration(id: "0103_webhook_endpoints", sql: webhookEndpoints),
+        Migration(id: "0104_messages_user_newest", sql: messagesUserNewest),
     ]
 
     /// One row per side effect. `dead_reason` says why a dead job died (`failed`, `expired`,
@@ -74,6 +75,13 @@ public enum OutboxSchema {
         CREATE INDEX messages_job ON messages (job_id);
         CREATE INDEX messages_newest ON messages (created_at, id);
         CREATE INDEX messages_tenant_newest ON messages (tenant_id, created_at, id);
+        """
+
+    /// One user's messages newest first (the SMS delivery history of the dashboard's user panel,
+    /// ``MessageStore/listForUser(tenantID:userID:channel:limit:on:)``).
+    static let messagesUserNewest = """
+        CREATE INDEX messages_user_newest ON messages (tenant_id, user_id, created_at, id)
+            WHERE user_id IS NOT NULL;
         """
 
     /// One row per (task, period) that some scheduler claimed: the primary key is what makes a

@@ -15,6 +15,11 @@ enum Flash: String, CaseIterable, Sendable {
     case policyEnabled = "policy_enabled"
     case policyDisabled = "policy_disabled"
     case policyDeleted = "policy_deleted"
+    case userRequirementSaved = "user_requirement_saved"
+    case userMFAReset = "user_mfa_reset"
+    case userExempted = "user_exempted"
+    case userExemptionEnded = "user_exemption_ended"
+    case userEnrollmentReset = "user_enrollment_reset"
 
     /// The sentence shown.
     var message: String {
@@ -31,6 +36,11 @@ enum Flash: String, CaseIterable, Sendable {
         case .policyEnabled: "The group policy is enabled."
         case .policyDisabled: "The group policy is disabled."
         case .policyDeleted: "The group policy is deleted."
+        case .userRequirementSaved: "The MFA requirement for this person is saved."
+        case .userMFAReset: "Their MFA methods and recovery codes are removed, and their sessions have ended."
+        case .userExempted: "The exemption is saved."
+        case .userExemptionEnded: "The exemption has ended."
+        case .userEnrollmentReset: "Their enrollment period starts again today."
         }
     }
 
@@ -41,6 +51,8 @@ enum Flash: String, CaseIterable, Sendable {
         case .challengeExpired, .sessionEnded: "info"
         case .settingsSaved, .enforcementRestored: "success"
         case .policyCreated, .policySaved, .policyEnabled, .policyDisabled, .policyDeleted: "success"
+        case .userRequirementSaved, .userMFAReset, .userExempted, .userExemptionEnded, .userEnrollmentReset:
+            "success"
         }
     }
 

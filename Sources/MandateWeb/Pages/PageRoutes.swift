@@ -37,6 +37,7 @@ public struct PageRoutes: Sendable {
         AdminPages(environment: environment).register(on: signedIn)
         AdminOverviewPage(environment: environment).register(on: signedIn)
         AdminPolicyPages(environment: environment).register(on: signedIn)
+        UserPanelPages(environment: environment).register(on: signedIn)
         MFASetupPages(environment: environment).register(on: signedIn)
         MFASetupSMSPages(environment: environment).register(on: signedIn)
     }
