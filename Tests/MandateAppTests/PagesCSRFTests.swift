@@ -17,7 +17,8 @@ struct PagesCSRFTests {
     static let forms = [
         "/sign-in", "/sign-in/mfa", "/sign-in/mfa/sms", "/sign-out", "/account/mfa/disable", "/account/mfa/setup/totp",
         "/account/mfa/setup/totp/confirm", "/account/mfa/setup/sms", "/account/mfa/setup/sms/confirm",
-        "/admin/security", "/admin/billing/restore", "/invitations/accept",
+        "/admin/security", "/admin/billing/restore", "/invitations/accept", "/account/mfa/recovery-codes",
+        "/admin/jobs/:id/retry",
     ]
 
     /// Route prefixes that are not pages (JSON, inbound webhooks, the dev outbox's receivers).
@@ -31,6 +32,8 @@ struct PagesCSRFTests {
         let token: String
         /// Tokens that are valid somewhere else: another browser's, another session's, another kind.
         let foreignTokens: [String]
+        /// Where to post, for a route with parameters (`/admin/jobs/:id/retry`); nil: the form itself.
+        var target: String? = nil
     }
 
     @Test("every state-changing page route is listed here")
@@ -48,6 +51,7 @@ struct PagesCSRFTests {
     func refusesMissingAndForeignTokens(_ form: String) async throws {
         let scenario = try await makeScenario(form)
         let app = scenario.app
+        let form = scenario.target ?? form
         let before = try await snapshot(app)
         var attempts: [(String, [(String, String)])] = [("no token", scenario.fields)]
         attempts.append(("empty token", scenario.fields + [("csrf", "")]))
@@ -132,7 +136,7 @@ struct PagesCSRFTests {
             return Scenario(
                 app: app, browser: browser, fields: fields, token: try csrf(page, form),
                 foreignTokens: [eveAnonymous, eveSession])
-        case "/sign-out", "/account/mfa/disable":
+        case "/sign-out", "/account/mfa/disable", "/account/mfa/recovery-codes":
             let (secret, _) = try await app.enrollTOTP(try await app.login("acme", "ada@acme.test"))
             let signInPage = await browser.get("/sign-in")
             let ownAnonymous = try csrf(signInPage, "/sign-in")
@@ -186,6 +190,16 @@ struct PagesCSRFTests {
             return Scenario(
                 app: app, browser: browser, fields: isRestore ? [] : [("mfaEnrollmentDays", "30")],
                 token: try csrf(page, form), foreignTokens: [eveSession, eveAnonymous])
+        case "/admin/jobs/:id/retry":
+            let acme = try await app.query("SELECT id FROM tenants WHERE slug = 'acme'").first?.decode(
+                0, as: String.self)
+            let id = try await PagesJobsTests.enqueue(app, tenantID: try #require(acme))
+            try await PagesJobsTests.kill(app, id)
+            try await browser.signInFully("acme", "owner@acme.test")
+            let target = "/admin/jobs/\(id)/retry"
+            return Scenario(
+                app: app, browser: browser, fields: [], token: try csrf(await browser.get("/admin/jobs"), target),
+                foreignTokens: [eveSession, eveAnonymous], target: target)
         case "/invitations/accept":
             let invited = try await app.invite(try await app.login("acme", "owner@acme.test"), email: "new@acme.test")
             let page = await browser.get(PagesInvitationTests.link(invited))

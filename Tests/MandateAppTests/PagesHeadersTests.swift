@@ -12,7 +12,7 @@ struct PagesHeadersTests {
     /// Every page a GET reaches. EXTEND THIS with new pages: `coverage` fails until you do.
     static let pages = [
         "/sign-in", "/sign-in/mfa", "/account", "/account/mfa/setup", "/admin/security", "/admin/billing",
-        "/invitations/accept",
+        "/invitations/accept", "/admin/audit", "/admin/jobs",
     ]
 
     static let htmlPolicy =
@@ -25,6 +25,8 @@ struct PagesHeadersTests {
             route.method == .get && !route.pattern.hasPrefix("/static/")
                 && !PagesCSRFTests.nonPagePrefixes.contains { route.pattern.hasPrefix($0) }
                 && !["/healthz", "/readyz", "/metrics"].contains(route.pattern)
+                // Downloads are not pages (PagesAuditTests checks the CSV export's headers).
+                && !route.pattern.hasSuffix(".csv")
         }
         #expect(Set(gets.map(\.pattern)) == Set(Self.pages))
     }
@@ -53,6 +55,11 @@ struct PagesHeadersTests {
                 try await ada.submit("/account/mfa/disable", on: account, ["password": "nope nope nope"])
             ))
         rendered.append(("403 page", await ada.post("/account/mfa/disable", [("password", "x")])))
+        rendered.append(
+            (
+                "POST /account/mfa/recovery-codes",
+                try await ada.submit("/account/mfa/recovery-codes", on: account, ["password": TestApp.password])
+            ))
 
         // Invited before the owner turns MFA on below (an API sign-in needs no second step yet).
         let invited = try await app.invite(try await app.login("acme", "owner@acme.test"), email: "new@acme.test")
@@ -82,6 +89,10 @@ struct PagesHeadersTests {
         rendered.append(
             ("refused settings", try await owner.submit("/admin/security", on: security, ["mfaEnrollmentDays": "400"])))
         rendered.append(("GET /admin/billing", await owner.get("/admin/billing")))
+        rendered.append(("GET /admin/audit", await owner.get("/admin/audit")))
+        rendered.append(("filtered audit log", await owner.get("/admin/audit?action=auth.&from=2026-01-01")))
+        rendered.append(("refused audit filter", await owner.get("/admin/audit?from=someday")))
+        rendered.append(("GET /admin/jobs", await owner.get("/admin/jobs")))
 
         let newcomer = PageClient(app)
         let invitation = await newcomer.get(PagesInvitationTests.link(invited))
