@@ -71,7 +71,7 @@ struct PagesAuditTests {
         let app = try await TestApp()
         let (tenant, owner) = try await app.makeTenant(slug: "acme")
         let ada = try await app.makeUser(tenant: "acme", email: "ada@acme.test")
-        try await app.database.write { connection in
+        _ = try await app.database.write { connection in
             try connection.run("UPDATE tenants SET time_zone = 'America/New_York' WHERE id = ?", tenant.id)
         }
         // 2026-11-02T03:00Z is still 1 November in New York; 2026-11-02T15:00Z is 2 November.

@@ -26,7 +26,7 @@ struct PagesJobsTests {
     /// Makes job `id` dead, as a permanent failure would.
     static func kill(_ app: TestApp, _ id: Int64) async throws {
         let now = app.clock.now()
-        try await app.database.write { connection in
+        _ = try await app.database.write { connection in
             try connection.run(
                 """
                 UPDATE jobs SET state = 'dead', dead_reason = 'failed', attempts = 1,
@@ -57,7 +57,7 @@ struct PagesJobsTests {
         let dead = try await enqueue(app, tenantID: acme.id)
         try await kill(app, dead)
         let retrying = try await enqueue(app, tenantID: acme.id, kind: JobKind.smsSend)
-        try await app.database.write { connection in
+        _ = try await app.database.write { connection in
             try connection.run(
                 "UPDATE jobs SET attempts = 2, last_error = 'timed out after 10 s' WHERE id = ?", retrying)
         }
