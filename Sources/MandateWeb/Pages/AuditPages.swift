@@ -69,6 +69,7 @@ struct AuditPages: Sendable {
             status = PageEnvironment.status(for: error)
         }
         if cursor != nil { content["newestLink"] = .string(Self.path + filters.queryString()) }
+        content["hasPages"] = .bool(content["newestLink"] != nil || content["olderLink"] != nil)
         content["events"] = .list(events.map { AuditEventView.row($0, dates: dates) })
         content["hasEvents"] = .bool(!events.isEmpty)
         do {
