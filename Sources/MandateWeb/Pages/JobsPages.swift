@@ -128,11 +128,19 @@ struct JobsPages: Sendable {
             "retryPath": .string(retryPath(job.id)),
             "canRetry": .bool(canRetry),
         ]
-        if let error = job.lastError { row["lastError"] = .string(error) }
+        if let error = job.lastError { row["lastError"] = .string(redacted(error)) }
         if let reason = job.deadReason { row["deadReason"] = .string(deadReasonLabel(reason)) }
         if let finished = job.finishedAt { row["finished"] = .string(dates.dateTime(finished)) }
         if let notAfter = job.notAfter { row["notAfter"] = .string(dates.dateTime(notAfter)) }
         return .object(row)
+    }
+
+    /// A last error as the page shows it. It may quote up to 200 bytes of the gateway's answer,
+    /// which could echo the message: runs of 4 or more digits (an SMS code) and token-like runs of
+    /// 20 or more letters, digits, `-` or `_` (a link's token) are replaced by `[redacted]`.
+    static func redacted(_ error: String) -> String {
+        error.replacingOccurrences(
+            of: #"[0-9]{4,}|[A-Za-z0-9_-]{20,}"#, with: "[redacted]", options: .regularExpression)
     }
 
     static func stateLabel(_ state: JobState) -> String {
