@@ -42,7 +42,9 @@ let package = Package(
             path: "Jobs", swiftSettings: swiftSettings),
         .target(
             name: "MandateWeb",
-            dependencies: ["MandateCore", "HTTPServer", "HTMLTemplates", "Crypto", "SQLite", "Lifecycle"],
+            dependencies: [
+                "MandateCore", "MandateJobs", "HTTPServer", "HTMLTemplates", "Crypto", "SQLite", "Lifecycle",
+            ],
             swiftSettings: swiftSettings),
         .target(
             name: "MandateApp",
@@ -80,7 +82,9 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "MandateAppTests",
-            dependencies: ["MandateApp", "MandateCore", "MandateWeb", "HTTPServer", "SQLite", "Lifecycle"],
+            dependencies: [
+                "MandateApp", "MandateCore", "MandateJobs", "MandateWeb", "HTTPServer", "SQLite", "Lifecycle",
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "EndToEndTests", dependencies: ["Lifecycle", "HTTPClient", "Crypto"], swiftSettings: swiftSettings),

@@ -94,7 +94,16 @@ extension JobQueue {
     ///
     /// - Throws: ``JobQueueError`` `notFound`, or `invalidState` when the job is not dead.
     public func retry(id: Int64, notifier: JobNotifier? = nil) async throws(JobQueueError) {
+        try await retryDead(id: id, tenantID: nil, notifier: notifier)
+    }
+
+    /// The retry of ``retry(id:notifier:)``, limited to the jobs of `tenantID` when it is given
+    /// (another tenant's job is `notFound`). Its `notAfter` is kept: a retried SMS whose code has
+    /// expired is dead-lettered as `expired` by the next claim instead of being delivered.
+    func retryDead(id: Int64, tenantID: String?, notifier: JobNotifier?) async throws(JobQueueError) {
         let clock = self.clock
+        let tenantFilter = tenantID == nil ? "" : " AND tenant_id = ?"
+        let tenantParameters: [SQLValue] = tenantID.map { [$0.sqlValue] } ?? []
         do {
             try await database.write { connection in
                 let now = clock.now()
@@ -102,10 +111,14 @@ extension JobQueue {
                     """
                     UPDATE jobs SET state = 'queued', attempts = 0, run_at = ?, dead_reason = NULL,
                         finished_at = NULL, updated_at = ?
-                    WHERE id = ? AND state = 'dead'
-                    """, now, now, id)
+                    WHERE id = ? AND state = 'dead'\(tenantFilter)
+                    """, parameters: [now.sqlValue, now.sqlValue, id.sqlValue] + tenantParameters)
                 guard changed == 0 else { return }
-                guard let row = try connection.queryOne("SELECT state FROM jobs WHERE id = ?", id) else {
+                guard
+                    let row = try connection.queryOne(
+                        "SELECT state FROM jobs WHERE id = ?\(tenantFilter)",
+                        parameters: [id.sqlValue] + tenantParameters)
+                else {
                     throw JobQueueError(.notFound, "no job has id \(id)")
                 }
                 let state = try row.decode(0, as: String.self)

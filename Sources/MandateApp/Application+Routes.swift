@@ -2,6 +2,7 @@ import Foundation
 public import HTTPServer
 import Lifecycle
 import MandateCore
+import MandateJobs
 public import MandateWeb
 
 extension Application {
@@ -18,7 +19,8 @@ extension Application {
         PageRoutes(
             services: APIServices(environment: environment, pastDueGraceDays: configuration.billingPastDueGraceDays),
             templates: environment.templates,
-            assets: StaticAssets.load(directory: configuration.templatesDirectory.appendingPathComponent("static"))
+            assets: StaticAssets.load(directory: configuration.templatesDirectory.appendingPathComponent("static")),
+            jobQueue: jobQueue
         ).register(on: router)
         let callbackSecrets = configuration.smsCallbackSecrets
         SMSStatusRoutes(

@@ -20,7 +20,7 @@ struct PagesCSRFTests {
         "/admin/security", "/admin/billing/restore", "/invitations/accept",
         "/admin/policies", "/admin/policies/:id", "/admin/policies/:id/toggle", "/admin/policies/:id/delete",
         "/admin/users/:id/mfa-requirement", "/admin/users/:id/mfa/reset", "/admin/users/:id/exemption",
-        "/admin/users/:id/enrollment/reset",
+        "/admin/users/:id/enrollment/reset", "/account/mfa/recovery-codes", "/admin/jobs/:id/retry",
     ]
 
     /// Route prefixes that are not pages (JSON, inbound webhooks, the dev outbox's receivers).
@@ -138,7 +138,7 @@ struct PagesCSRFTests {
             return Scenario(
                 app: app, browser: browser, fields: fields, token: try csrf(page, form),
                 foreignTokens: [eveAnonymous, eveSession])
-        case "/sign-out", "/account/mfa/disable":
+        case "/sign-out", "/account/mfa/disable", "/account/mfa/recovery-codes":
             let (secret, _) = try await app.enrollTOTP(try await app.login("acme", "ada@acme.test"))
             let signInPage = await browser.get("/sign-in")
             let ownAnonymous = try csrf(signInPage, "/sign-in")
@@ -216,6 +216,16 @@ struct PagesCSRFTests {
                 }
             return Scenario(
                 app: app, browser: browser, fields: fields, token: try csrf(page, target ?? form),
+                foreignTokens: [eveSession, eveAnonymous], target: target)
+        case "/admin/jobs/:id/retry":
+            let acme = try await app.query("SELECT id FROM tenants WHERE slug = 'acme'").first?.decode(
+                0, as: String.self)
+            let id = try await PagesJobsTests.enqueue(app, tenantID: try #require(acme))
+            try await PagesJobsTests.kill(app, id)
+            try await browser.signInFully("acme", "owner@acme.test")
+            let target = "/admin/jobs/\(id)/retry"
+            return Scenario(
+                app: app, browser: browser, fields: [], token: try csrf(await browser.get("/admin/jobs"), target),
                 foreignTokens: [eveSession, eveAnonymous], target: target)
         case "/invitations/accept":
             let invited = try await app.invite(try await app.login("acme", "owner@acme.test"), email: "new@acme.test")

@@ -13,7 +13,8 @@ struct PagesHeadersTests {
     /// Every page a GET reaches. EXTEND THIS with new pages: `coverage` fails until you do.
     static let pages = [
         "/sign-in", "/sign-in/mfa", "/account", "/account/mfa/setup", "/admin/security", "/admin/billing",
-        "/invitations/accept", "/admin", "/admin/policies", "/admin/policies/:id", "/admin/users/:id",
+        "/invitations/accept", "/admin", "/admin/policies", "/admin/policies/:id", "/admin/users/:id", "/admin/audit",
+        "/admin/jobs",
     ]
 
     static let htmlPolicy =
@@ -26,6 +27,8 @@ struct PagesHeadersTests {
             route.method == .get && !route.pattern.hasPrefix("/static/")
                 && !PagesCSRFTests.nonPagePrefixes.contains { route.pattern.hasPrefix($0) }
                 && !["/healthz", "/readyz", "/metrics"].contains(route.pattern)
+                // Downloads are not pages (PagesAuditTests checks the CSV export's headers).
+                && !route.pattern.hasSuffix(".csv")
         }
         #expect(Set(gets.map(\.pattern)) == Set(Self.pages))
     }
@@ -54,6 +57,11 @@ struct PagesHeadersTests {
                 try await ada.submit("/account/mfa/disable", on: account, ["password": "nope nope nope"])
             ))
         rendered.append(("403 page", await ada.post("/account/mfa/disable", [("password", "x")])))
+        rendered.append(
+            (
+                "POST /account/mfa/recovery-codes",
+                try await ada.submit("/account/mfa/recovery-codes", on: account, ["password": TestApp.password])
+            ))
 
         // Invited before the owner turns MFA on below (an API sign-in needs no second step yet).
         let invited = try await app.invite(try await app.login("acme", "owner@acme.test"), email: "new@acme.test")
@@ -109,6 +117,10 @@ struct PagesHeadersTests {
                 try await owner.submit("/admin/users/\(adaID)/exemption", on: panel, ["exemptUntil": "someday"])
             ))
         rendered.append(("user panel 404", await owner.get("/admin/users/usr_nobody")))
+        rendered.append(("GET /admin/audit", await owner.get("/admin/audit")))
+        rendered.append(("filtered audit log", await owner.get("/admin/audit?action=auth.&from=2026-01-01")))
+        rendered.append(("refused audit filter", await owner.get("/admin/audit?from=someday")))
+        rendered.append(("GET /admin/jobs", await owner.get("/admin/jobs")))
 
         let newcomer = PageClient(app)
         let invitation = await newcomer.get(PagesInvitationTests.link(invited))

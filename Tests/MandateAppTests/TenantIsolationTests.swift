@@ -33,6 +33,11 @@ struct TenantIsolationTests {
         "POST /admin/users/:id/mfa/reset": "PagesUserPanelTests.otherTenantNotFound",
         "POST /admin/users/:id/exemption": "PagesUserPanelTests.otherTenantNotFound",
         "POST /admin/users/:id/enrollment/reset": "PagesUserPanelTests.otherTenantNotFound",
+        "GET /admin/policies/:id": "PagesPoliciesTests.otherTenant",
+        "POST /admin/policies/:id": "PagesPoliciesTests.otherTenant",
+        "POST /admin/policies/:id/toggle": "PagesPoliciesTests.otherTenant",
+        "POST /admin/policies/:id/delete": "PagesPoliciesTests.otherTenant",
+        "POST /admin/jobs/:id/retry": "PagesJobsTests.retry",
     ]
 
     /// How to call every id-bearing route with the other tenant's ids. EXTEND THIS when adding a

@@ -18,8 +18,11 @@ public enum AuditLog {
 
     /// Filters for reading the log.
     public struct Query: Sendable {
+        /// An action, or an action prefix such as `auth.` when it ends with a dot.
         public var action: String?
-        /// Matches an action prefix such as `auth.` when it ends with a dot.
+        /// Any action starting with this text (`auth.log` matches `auth.login.failed`). Actions are
+        /// dotted lower-case words: text with other characters matches nothing.
+        public var actionPrefix: String?
         public var actorID: String?
         public var targetID: String?
         public var outcome: AuditEvent.Outcome?
@@ -49,6 +52,12 @@ public enum AuditLog {
                 sql += " AND action = :action"
                 parameters[":action"] = action
             }
+        }
+        if let prefix = query.actionPrefix {
+            // Every action character sorts below "~", so the range holds exactly the actions with the prefix.
+            sql += " AND action >= :prefix AND action < :prefixEnd"
+            parameters[":prefix"] = prefix
+            parameters[":prefixEnd"] = prefix + "~"
         }
         if let actorID = query.actorID {
             sql += " AND actor_id = :actor"

@@ -64,7 +64,8 @@ struct AccountPages: Sendable {
         }
     }
 
-    private func accountPage(
+    /// The security page; `error` (with `status`) explains a refused form.
+    func accountPage(
         _ request: HTTPRequest, principal: Principal, mfa known: MFAEnforcementView? = nil, error: String? = nil,
         status: HTTPStatus = .ok
     ) async throws -> HTTPResponse {

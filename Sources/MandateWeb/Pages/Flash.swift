@@ -20,6 +20,7 @@ enum Flash: String, CaseIterable, Sendable {
     case userExempted = "user_exempted"
     case userExemptionEnded = "user_exemption_ended"
     case userEnrollmentReset = "user_enrollment_reset"
+    case jobRetried = "job_retried"
 
     /// The sentence shown.
     var message: String {
@@ -41,6 +42,7 @@ enum Flash: String, CaseIterable, Sendable {
         case .userExempted: "The exemption is saved."
         case .userExemptionEnded: "The exemption has ended."
         case .userEnrollmentReset: "Their enrollment period starts again today."
+        case .jobRetried: "The job is back in the queue and will be tried again shortly."
         }
     }
 
@@ -53,6 +55,7 @@ enum Flash: String, CaseIterable, Sendable {
         case .policyCreated, .policySaved, .policyEnabled, .policyDisabled, .policyDeleted: "success"
         case .userRequirementSaved, .userMFAReset, .userExempted, .userExemptionEnded, .userEnrollmentReset:
             "success"
+        case .jobRetried: "success"
         }
     }
 

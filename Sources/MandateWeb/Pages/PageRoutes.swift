@@ -1,6 +1,7 @@
 public import HTMLTemplates
 public import HTTPServer
 import MandateCore
+public import MandateJobs
 
 /// The server-rendered dashboard (issue 8), first slice: the user's sign-in path and security
 /// page, with the static files they use.
@@ -13,9 +14,12 @@ import MandateCore
 public struct PageRoutes: Sendable {
     private let environment: PageEnvironment
     private let assets: StaticAssets
+    /// The job queue, for the organization's jobs page.
+    private let jobQueue: JobQueue
 
-    public init(services: APIServices, templates: TemplateLibrary, assets: StaticAssets) {
+    public init(services: APIServices, templates: TemplateLibrary, assets: StaticAssets, jobQueue: JobQueue) {
         self.assets = assets
+        self.jobQueue = jobQueue
         environment = PageEnvironment(
             services: services, renderer: PageRenderer(templates: templates, assets: assets),
             tokens: CSRFTokens(environment: services.environment))
@@ -40,5 +44,8 @@ public struct PageRoutes: Sendable {
         UserPanelPages(environment: environment).register(on: signedIn)
         MFASetupPages(environment: environment).register(on: signedIn)
         MFASetupSMSPages(environment: environment).register(on: signedIn)
+        AuditPages(environment: environment).register(on: signedIn)
+        JobsPages(environment: environment, queue: jobQueue).register(on: signedIn)
+        RecoveryCodesPages(environment: environment).register(on: signedIn)
     }
 }
