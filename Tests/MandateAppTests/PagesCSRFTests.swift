@@ -17,7 +17,7 @@ struct PagesCSRFTests {
     static let forms = [
         "/sign-in", "/sign-in/mfa", "/sign-in/mfa/sms", "/sign-out", "/account/mfa/disable", "/account/mfa/setup/totp",
         "/account/mfa/setup/totp/confirm", "/account/mfa/setup/sms", "/account/mfa/setup/sms/confirm",
-        "/admin/security", "/admin/billing/restore", "/invitations/accept",
+        "/admin/security", "/admin/billing/restore", "/invitations/accept", "/admin/users/bulk",
     ]
 
     /// Route prefixes that are not pages (JSON, inbound webhooks, the dev outbox's receivers).
@@ -185,6 +185,15 @@ struct PagesCSRFTests {
             let page = await browser.get(isRestore ? "/admin/billing" : form)
             return Scenario(
                 app: app, browser: browser, fields: isRestore ? [] : [("mfaEnrollmentDays", "30")],
+                token: try csrf(page, form), foreignTokens: [eveSession, eveAnonymous])
+        case "/admin/users/bulk":
+            try await browser.signInFully("acme", "owner@acme.test")
+            let page = await browser.get("/admin/users")
+            let ada = try await app.query("SELECT id FROM users WHERE email = 'ada@acme.test'")
+            let adaID = try #require(try ada.first?.decode(0, as: String.self))
+            return Scenario(
+                app: app, browser: browser,
+                fields: [("userIds", adaID), ("action", "require"), ("enrollmentDays", "7")],
                 token: try csrf(page, form), foreignTokens: [eveSession, eveAnonymous])
         case "/invitations/accept":
             let invited = try await app.invite(try await app.login("acme", "owner@acme.test"), email: "new@acme.test")

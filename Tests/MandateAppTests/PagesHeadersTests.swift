@@ -12,7 +12,7 @@ struct PagesHeadersTests {
     /// Every page a GET reaches. EXTEND THIS with new pages: `coverage` fails until you do.
     static let pages = [
         "/sign-in", "/sign-in/mfa", "/account", "/account/mfa/setup", "/admin/security", "/admin/billing",
-        "/invitations/accept",
+        "/invitations/accept", "/admin/users",
     ]
 
     static let htmlPolicy =
@@ -82,6 +82,10 @@ struct PagesHeadersTests {
         rendered.append(
             ("refused settings", try await owner.submit("/admin/security", on: security, ["mfaEnrollmentDays": "400"])))
         rendered.append(("GET /admin/billing", await owner.get("/admin/billing")))
+        let people = await owner.get("/admin/users")
+        rendered.append(("GET /admin/users", people))
+        rendered.append(
+            ("refused bulk change", try await owner.submit("/admin/users/bulk", on: people, ["action": "exempt"])))
 
         let newcomer = PageClient(app)
         let invitation = await newcomer.get(PagesInvitationTests.link(invited))

@@ -14,11 +14,14 @@ public struct UserMFASummary: Sendable, Equatable {
     public var deadline: Date?
     /// Which kinds of requirement apply (empty while exempt).
     public var sources: [Source]
+    /// The kinds of the user's active factors, in `FactorKind.allCases` order (empty when not enrolled).
+    public var factors: [FactorKind]
 
-    public init(status: MFAStatus, deadline: Date?, sources: [Source]) {
+    public init(status: MFAStatus, deadline: Date?, sources: [Source], factors: [FactorKind] = []) {
         self.status = status
         self.deadline = deadline
         self.sources = sources
+        self.factors = factors
     }
 }
 
@@ -58,6 +61,14 @@ enum UserMFAListing {
         "COUNT(*) FILTER (WHERE c.code = \(EnforcementStatusQuery.code(of: $0)))"
     }.joined(separator: ", ")
 
+    /// The kinds of a listed user's active factors, comma-separated: read only for enrolled users of
+    /// the page (the order comes from `users_mfa_listing`, so no sorter computes it for other rows),
+    /// through the `(user_id, kind, state)` unique index of `mfa_factors`.
+    private static let factorKinds = """
+        CASE WHEN s.mfa_enrolled THEN (
+            SELECT group_concat(f.kind) FROM mfa_factors f WHERE f.user_id = s.id AND f.state = 'active') END
+        """
+
     /// A page of users ordered by email, after the `after` email (keyset pagination).
     static func list(
         tenant: Tenant, features: Set<Feature>, now: Date, filter: UserFilter, after: String?, limit: Int,
@@ -73,7 +84,7 @@ enum UserMFAListing {
         parameters[":limit"] = limit
         let sql = """
             SELECT \(userColumns), s.mfa_status_code, s.mfa_key,
-                s.org_key IS NOT NULL, s.user_key IS NOT NULL, s.group_key IS NOT NULL
+                s.org_key IS NOT NULL, s.user_key IS NOT NULL, s.group_key IS NOT NULL, \(factorKinds)
             FROM (\(query.table)) s
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
             ORDER BY s.email LIMIT :limit
@@ -90,7 +101,9 @@ enum UserMFAListing {
                 if try row.decode(base + 4) as Bool { sources.append(.group) }
             }
             let deadline = status == .preEnrollment ? nil : key.map(EnforcementSQL.deadline(ofKey:))
-            return (user, UserMFASummary(status: status, deadline: deadline, sources: sources))
+            let kinds = Set((try row.decode(base + 5) as String?)?.split(separator: ",").map(String.init) ?? [])
+            let factors = FactorKind.allCases.filter { kinds.contains($0.rawValue) }
+            return (user, UserMFASummary(status: status, deadline: deadline, sources: sources, factors: factors))
         }
     }
 

@@ -10,6 +10,7 @@ enum Flash: String, CaseIterable, Sendable {
     case sessionEnded = "session_ended"
     case settingsSaved = "settings_saved"
     case enforcementRestored = "enforcement_restored"
+    case usersUpdated = "users_updated"
 
     /// The sentence shown.
     var message: String {
@@ -21,6 +22,7 @@ enum Flash: String, CaseIterable, Sendable {
         case .sessionEnded: "Your session has ended. Sign in again."
         case .settingsSaved: "Your security settings are saved."
         case .enforcementRestored: "The enforcement lifted by the plan change is back in place."
+        case .usersUpdated: "The change is applied to the people you selected."
         }
     }
 
@@ -30,6 +32,7 @@ enum Flash: String, CaseIterable, Sendable {
         case .signedOut, .mfaDisabled, .smsSent: "success"
         case .challengeExpired, .sessionEnded: "info"
         case .settingsSaved, .enforcementRestored: "success"
+        case .usersUpdated: "success"
         }
     }
 

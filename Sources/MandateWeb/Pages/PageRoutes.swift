@@ -35,6 +35,7 @@ public struct PageRoutes: Sendable {
                     tokens: environment.tokens, binding: .session, renderer: environment.renderer))
         AccountPages(environment: environment).register(on: signedIn)
         AdminPages(environment: environment).register(on: signedIn)
+        UsersPages(environment: environment).register(on: signedIn)
         MFASetupPages(environment: environment).register(on: signedIn)
         MFASetupSMSPages(environment: environment).register(on: signedIn)
     }
