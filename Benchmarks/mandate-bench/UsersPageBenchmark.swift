@@ -118,13 +118,13 @@ enum UsersPageBenchmark {
         return [label, "\(ms(median))  \(ms(p95))  \(ms(sorted.last ?? 0))  \(result)"]
     }
 
-    /// Adds an owner with a password to the big tenant (exempt, so the organization's requirement
+    /// Adds an admin with a password to the big tenant (exempt, so the organization's requirement
     /// sends them through no setup) and signs in through the sign-in page.
     static func signIn(_ application: Application, browser: BenchBrowser, fresh: Bool) async throws {
         let environment = application.environment
         if fresh {
             let user = try await OperatorService(environment: environment).createUser(
-                tenantSlug: "bench-big", email: adminEmail, name: "Bench Admin", role: .owner, password: password)
+                tenantSlug: "bench-big", email: adminEmail, name: "Bench Admin", role: .admin, password: password)
             guard let tenant = try await TenantService(environment: environment).tenant(slug: "bench-big") else {
                 throw EnforcementBenchmark.BenchFailure("the generated tenant is missing")
             }

@@ -26,7 +26,9 @@ struct PagesUsersTests {
         let ada = try await app.makeUser(tenant: "acme", email: "ada@acme.test", name: "Ada Lovelace")
         let bob = try await app.makeUser(tenant: "acme", email: "bob@acme.test", name: "<b>Bob</b> & \"Co\"")
         let cy = try await app.makeUser(tenant: "acme", email: "cy@acme.test", name: "Cy Young")
-        _ = try await app.enrollTOTP(try await app.login("acme", "ada@acme.test"))
+        let adaToken = try await app.login("acme", "ada@acme.test")
+        _ = try await app.enrollTOTP(adaToken)
+        try await app.enrollSMS(adaToken, phone: "+14155550142")
         let token = try await app.login("acme", "owner@acme.test")
         let required = await app.request(
             .patch, "/api/v1/users/\(cy.id)", token: token, json: ["mfaRequired": true, "mfaEnrollmentDays": 7])
@@ -68,7 +70,7 @@ struct PagesUsersTests {
 
         let adaRow = try #require(Self.row(of: fixture.ada.id, in: page.text))
         #expect(adaRow.contains(">Enrolled</span>"))
-        #expect(adaRow.contains("<td class=\"person__factors\">TOTP</td>"))
+        #expect(adaRow.contains("<td class=\"person__factors\">TOTP, SMS</td>"))
         #expect(adaRow.contains("<td>Member</td>"))
         let cyRow = try #require(Self.row(of: fixture.cy.id, in: page.text))
         #expect(cyRow.contains(">Enrollment period</span>"))

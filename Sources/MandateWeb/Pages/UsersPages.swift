@@ -83,7 +83,7 @@ struct UsersPages: Sendable {
         } catch {
             return try await refuse(error.message, status: PageEnvironment.status(for: error))
         }
-        let groups = try await services.groups.list(principal)
+        let groups = try await services.groups.choices(principal)
         let (query, _) = UsersPageQuery.parse(form, groupIDs: Set(groups.map(\.id)))
         return .seeOther(query.currentPath, flash: .usersUpdated, request: request)
     }
@@ -115,7 +115,7 @@ struct UsersPages: Sendable {
         _ request: HTTPRequest, principal: Principal, parameters: URLEncodedForm, error: String? = nil,
         status: HTTPStatus = .ok, bulk: BulkState = BulkState()
     ) async throws -> HTTPResponse {
-        let groups = try await services.groups.list(principal)
+        let groups = try await services.groups.choices(principal)
         var (query, errors) = UsersPageQuery.parse(parameters, groupIDs: Set(groups.map(\.id)))
         if let error { errors.insert(error, at: 0) }
         var status = status
