@@ -190,10 +190,15 @@ struct PagesUsersTests {
         #expect(after.text.contains("The change is applied to the people you selected."))
         #expect(!Self.rowIDs(after).contains(fixture.bob.id), "bob is required now")
 
+        // Deadlines are shown in the organization's time zone.
+        try await fixture.app.database.write { connection in
+            try connection.run("UPDATE tenants SET time_zone = 'Asia/Kolkata'")
+        }
         let required = await owner.get("/admin/users?required=yes")
         let bobRow = try #require(Self.row(of: fixture.bob.id, in: required.text))
         #expect(bobRow.contains(">Enrollment period</span>"))
-        #expect(bobRow.contains(Self.utcDateTime(fixture.app.clock.now().addingTimeInterval(7 * 86_400))))
+        let deadline = fixture.app.clock.now().addingTimeInterval(7 * 86_400)
+        #expect(bobRow.contains(Self.utcDateTime(deadline, zone: "Asia/Kolkata")))
         let stored = try await fixture.app.query(
             "SELECT mfa_required, mfa_enrollment_days FROM users WHERE id = ?", [fixture.bob.id])
         #expect(try stored.first?.decode(0, as: Int.self) == 1)
@@ -265,6 +270,24 @@ struct PagesUsersTests {
         #expect(try await Self.snapshot(fixture.app) == before)
     }
 
+    @Test("without enrollment periods in the plan, the days are disabled and a requirement is due at once")
+    func teamPlan() async throws {
+        let app = try await TestApp()
+        try await app.makeTenant(slug: "acme", plan: "team")
+        let ada = try await app.makeUser(tenant: "acme", email: "ada@acme.test")
+        let owner = PageClient(app)
+        try await owner.signInFully("acme", "owner@acme.test")
+        let page = await owner.get("/admin/users")
+        let days = try #require(PageHTML.inputs(in: page.text).first { $0.attributes["name"] == "enrollmentDays" })
+        #expect(days.attributes["disabled"] != nil)
+        #expect(page.text.contains("does not include enrollment periods"))
+        let done = try await owner.submit("/admin/users/bulk", on: page, ["userIds": ada.id, "action": "require"])
+        #expect(done.status == 303)
+        let after = await owner.get("/admin/users?required=yes")
+        let row = try #require(Self.row(of: ada.id, in: after.text))
+        #expect(row.contains(">Setup required</span>"))
+    }
+
     // MARK: Helpers
 
     /// The markup of the row whose checkbox holds `id`.
@@ -276,13 +299,13 @@ struct PagesUsersTests {
         return String(html[start.lowerBound..<end.upperBound])
     }
 
-    /// A date as the pages of a UTC tenant show it.
-    static func utcDateTime(_ date: Date) -> String {
+    /// A date as the pages of a tenant in `zone` show it.
+    static func utcDateTime(_ date: Date, zone: String = "UTC") -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.timeZone = TimeZone(identifier: zone)
         formatter.dateFormat = "d MMMM yyyy 'at' HH:mm"
-        return formatter.string(from: date) + " (UTC)"
+        return formatter.string(from: date) + " (\(zone))"
     }
 
     /// Users, memberships and audit events, as text.
