@@ -167,6 +167,14 @@ struct PagesUsersTests {
         let firstLink = PageHTML.tags("a", in: firstPage.text).first { $0.raw.contains("pagination__first") }
         let first = try #require(firstLink?.attributes["href"])
         #expect(first == "/admin/users?role=member&limit=3")
+
+        // A search pages the same way (it walks another index).
+        let searched = await fixture.owner.get("/admin/users?q=p&limit=3")
+        #expect(Self.rowIDs(searched).count == 3)
+        let more = await fixture.owner.get(try #require(Self.link(searched, rel: "next")))
+        #expect(Self.rowIDs(more).count == 1)
+        #expect(Self.link(more, rel: "next") == nil)
+        #expect(Set(Self.rowIDs(searched) + Self.rowIDs(more)).count == 4)
     }
 
     @Test("bulk require: 7 days by default, the deadline follows, back to the same filtered list")
