@@ -278,6 +278,43 @@ struct PagesUsersTests {
         #expect(try await Self.snapshot(fixture.app) == before)
     }
 
+    @Test("bulk exempt: until the end of the chosen day in the organization's zone, or until ended")
+    func bulkExempt() async throws {
+        let fixture = try await Self.fixture()
+        let owner = fixture.owner
+        let page = await owner.get("/admin/users")
+        let before = try await Self.snapshot(fixture.app)
+        for (until, message) in [
+            ("soon", "as a date"), ("2026-02-30", "as a date"), ("2025-12-01", "must be in the future"),
+        ] {
+            let refused = try await owner.submit(
+                "/admin/users/bulk", on: page, ["userIds": fixture.bob.id, "action": "exempt", "exemptUntil": until])
+            #expect(refused.status == 422, "\(until)")
+            #expect(refused.text.contains(message), "\(until)")
+        }
+        #expect(try await Self.snapshot(fixture.app) == before)
+
+        let now = fixture.app.clock.now()
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let lastDay = try #require(calendar.date(byAdding: .day, value: 10, to: calendar.startOfDay(for: now)))
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = calendar.timeZone
+        formatter.dateFormat = "yyyy-MM-dd"
+        let done = try await owner.submit(
+            "/admin/users/bulk", on: page,
+            ["userIds": fixture.bob.id, "action": "exempt", "exemptUntil": formatter.string(from: lastDay)])
+        #expect(done.status == 303)
+        let stored = try await fixture.app.query(
+            "SELECT mfa_exempt, mfa_exempt_until FROM users WHERE id = ?", [fixture.bob.id])
+        #expect(try stored.first?.decode(0, as: Int.self) == 1)
+        let until = try stored.first?.decode(1, as: Date?.self)
+        #expect(until == lastDay.addingTimeInterval(86_400))
+        let exempt = await owner.get("/admin/users?mfaStatus=exempt")
+        #expect(Self.rowIDs(exempt) == [fixture.bob.id])
+    }
+
     @Test("without enrollment periods in the plan, the days are disabled and a requirement is due at once")
     func teamPlan() async throws {
         let app = try await TestApp()

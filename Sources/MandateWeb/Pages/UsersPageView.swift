@@ -96,7 +96,7 @@ enum UsersPageView {
     static let bulkActions: [(String, String)] = [
         ("require", "Require MFA"),
         ("remove_requirement", "Stop requiring MFA"),
-        ("exempt", "Exempt from MFA (until the exemption is ended)"),
+        ("exempt", "Exempt from MFA"),
         ("remove_exemption", "End the exemption"),
         ("reset_enrollment", "Restart the enrollment period"),
     ]

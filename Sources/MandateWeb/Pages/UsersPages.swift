@@ -34,6 +34,7 @@ struct UsersPages: Sendable {
         var selected: Set<String> = []
         var action: String?
         var days: String?
+        var until: String?
     }
 
     func register(on group: RouterGroup<MandateContext>) {
@@ -55,7 +56,8 @@ struct UsersPages: Sendable {
     private func bulk(_ request: HTTPRequest, principal: Principal) async throws -> HTTPResponse {
         let form = URLEncodedForm(body: request.body)
         let ids = form.values(for: "userIds").filter { !$0.isEmpty }
-        let state = BulkState(selected: Set(ids), action: form["action"], days: form["enrollmentDays"])
+        let state = BulkState(
+            selected: Set(ids), action: form["action"], days: form["enrollmentDays"], until: form["exemptUntil"])
         func refuse(_ message: String, status: HTTPStatus) async throws -> HTTPResponse {
             try await listPage(
                 request, principal: principal, parameters: form, error: message, status: status, bulk: state)
@@ -68,7 +70,11 @@ struct UsersPages: Sendable {
             case .failure(let message): return try await refuse(message.text, status: .unprocessableContent)
             }
         case "remove_requirement": action = .removeRequirement
-        case "exempt": action = .exempt(until: nil)
+        case "exempt":
+            switch exemptionEnd(form["exemptUntil"], timeZone: principal.tenant.timeZone) {
+            case .success(let until): action = .exempt(until: until)
+            case .failure(let message): return try await refuse(message.text, status: .unprocessableContent)
+            }
         case "remove_exemption": action = .removeExemption
         case "reset_enrollment": action = .resetEnrollment
         default:
@@ -101,6 +107,25 @@ struct UsersPages: Sendable {
             return .failure(Message(text: "Enter the enrollment period as a whole number of days from 1 to 365."))
         }
         return .success(days)
+    }
+
+    /// The end of an exemption: the end of the chosen day (`yyyy-MM-dd`, as date inputs send it) in
+    /// the organization's time zone; none (until ended) when the field is empty.
+    private func exemptionEnd(_ raw: String?, timeZone identifier: String) -> Result<Date?, Message> {
+        guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return .success(nil) }
+        let timeZone = TimeZone(identifier: identifier) ?? TimeZone(identifier: "UTC") ?? .current
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = raw.split(separator: "-").map { Int($0) }
+        guard parts.count == 3, let year = parts[0], let month = parts[1], let day = parts[2],
+            (1...9999).contains(year),
+            let start = calendar.date(from: DateComponents(year: year, month: month, day: day)),
+            calendar.component(.day, from: start) == day,
+            let end = calendar.date(byAdding: .day, value: 1, to: start)
+        else {
+            return .failure(Message(text: "Enter the last day of the exemption as a date, such as 2026-03-31."))
+        }
+        return .success(end)
     }
 
     private func hasEnrollmentPeriod(_ tenant: Tenant) -> Bool {
@@ -167,6 +192,8 @@ struct UsersPages: Sendable {
             "bulkActions": UsersPageView.options(
                 UsersPageView.bulkActions, selected: bulk.action, any: "Choose an action"),
             "days": .string(bulk.days ?? String(Self.defaultEnrollmentDays)),
+            "exemptUntil": .string(bulk.until ?? ""),
+            "timeZone": .string(dates.timeZoneName),
             "daysEnabled": .bool(canManage && daysEnabled),
             "daysHint": .string(daysEnabled ? Self.daysHint : Self.noPeriodHint),
         ]
