@@ -285,7 +285,8 @@ struct PagesUsersTests {
         let page = await owner.get("/admin/users")
         let before = try await Self.snapshot(fixture.app)
         for (until, message) in [
-            ("soon", "as a date"), ("2026-02-30", "as a date"), ("2025-12-01", "must be in the future"),
+            ("soon", "as a date"), ("2026-02-30", "as a date"), ("2026-13-01", "as a date"),
+            ("2025-12-01", "must be in the future"),
         ] {
             let refused = try await owner.submit(
                 "/admin/users/bulk", on: page, ["userIds": fixture.bob.id, "action": "exempt", "exemptUntil": until])

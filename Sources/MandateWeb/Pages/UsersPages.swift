@@ -118,9 +118,10 @@ struct UsersPages: Sendable {
         calendar.timeZone = timeZone
         let parts = raw.split(separator: "-").map { Int($0) }
         guard parts.count == 3, let year = parts[0], let month = parts[1], let day = parts[2],
-            (1...9999).contains(year),
+            (1...9999).contains(year), (1...12).contains(month),
             let start = calendar.date(from: DateComponents(year: year, month: month, day: day)),
-            calendar.component(.day, from: start) == day,
+            // The calendar rolls 30 February over into March: such a date was not a day.
+            calendar.component(.day, from: start) == day, calendar.component(.month, from: start) == month,
             let end = calendar.date(byAdding: .day, value: 1, to: start)
         else {
             return .failure(Message(text: "Enter the last day of the exemption as a date, such as 2026-03-31."))
