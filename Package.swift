@@ -58,7 +58,9 @@ let package = Package(
         // Benchmarks: `swift run -c release mandate-bench <name>` (see README).
         .executableTarget(
             name: "mandate-bench",
-            dependencies: ["Crypto", "MandateCore", "SQLite", "Lifecycle", "HTMLTemplates"],
+            dependencies: [
+                "Crypto", "MandateCore", "SQLite", "Lifecycle", "HTMLTemplates", "MandateApp", "MandateWeb", "HTTPServer",
+            ],
             path: "Benchmarks/mandate-bench", swiftSettings: swiftSettings),
 
         .executableTarget(

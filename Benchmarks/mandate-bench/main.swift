@@ -14,6 +14,7 @@ let benchmarks: [String: ([String]) async throws -> Void] = [
     "sms-latency": SMSLatencyBenchmark.run,
     "sweep": SweepBenchmark.run,
     "totp": TOTPBenchmark.run,
+    "users-page": UsersPageBenchmark.run,
 ]
 
 guard let name = arguments.first, let benchmark = benchmarks[name] else {

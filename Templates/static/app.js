@@ -40,3 +40,27 @@ for (const hint of document.querySelectorAll("[data-countdown]")) {
     }
   }, 1000);
 }
+
+// People list: a "select all on this page" checkbox (without this script, the page offers a link
+// that reloads the list with every box checked, and each checkbox works on its own).
+for (const toggle of document.querySelectorAll("input.select-all")) {
+  const form = toggle.form;
+  if (!form || toggle.disabled) continue;
+  const boxes = () => [...form.querySelectorAll("input[name=userIds]:not(:disabled)")];
+  const sync = () => {
+    const all = boxes();
+    const checked = all.filter((box) => box.checked).length;
+    toggle.checked = all.length > 0 && checked === all.length;
+    toggle.indeterminate = checked > 0 && checked < all.length;
+  };
+  toggle.hidden = false;
+  for (const label of document.querySelectorAll(`label[for="${toggle.id}"]`)) label.hidden = false;
+  for (const links of form.querySelectorAll(".selection-links")) links.hidden = true;
+  toggle.addEventListener("change", () => {
+    for (const box of boxes()) box.checked = toggle.checked;
+  });
+  form.addEventListener("change", (event) => {
+    if (event.target !== toggle) sync();
+  });
+  sync();
+}

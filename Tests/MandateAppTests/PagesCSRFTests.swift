@@ -20,7 +20,7 @@ struct PagesCSRFTests {
         "/admin/security", "/admin/billing/restore", "/invitations/accept",
         "/admin/policies", "/admin/policies/:id", "/admin/policies/:id/toggle", "/admin/policies/:id/delete",
         "/admin/users/:id/mfa-requirement", "/admin/users/:id/mfa/reset", "/admin/users/:id/exemption",
-        "/admin/users/:id/enrollment/reset", "/account/mfa/recovery-codes", "/admin/jobs/:id/retry",
+        "/admin/users/:id/enrollment/reset", "/account/mfa/recovery-codes", "/admin/jobs/:id/retry", "/admin/users/bulk",
     ]
 
     /// Route prefixes that are not pages (JSON, inbound webhooks, the dev outbox's receivers).
@@ -227,6 +227,15 @@ struct PagesCSRFTests {
             return Scenario(
                 app: app, browser: browser, fields: [], token: try csrf(await browser.get("/admin/jobs"), target),
                 foreignTokens: [eveSession, eveAnonymous], target: target)
+        case "/admin/users/bulk":
+            try await browser.signInFully("acme", "owner@acme.test")
+            let page = await browser.get("/admin/users")
+            let ada = try await app.query("SELECT id FROM users WHERE email = 'ada@acme.test'")
+            let adaID = try #require(try ada.first?.decode(0, as: String.self))
+            return Scenario(
+                app: app, browser: browser,
+                fields: [("userIds", adaID), ("action", "require"), ("enrollmentDays", "7")],
+                token: try csrf(page, form), foreignTokens: [eveSession, eveAnonymous])
         case "/invitations/accept":
             let invited = try await app.invite(try await app.login("acme", "owner@acme.test"), email: "new@acme.test")
             let page = await browser.get(PagesInvitationTests.link(invited))

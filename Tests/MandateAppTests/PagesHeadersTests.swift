@@ -14,7 +14,7 @@ struct PagesHeadersTests {
     static let pages = [
         "/sign-in", "/sign-in/mfa", "/account", "/account/mfa/setup", "/admin/security", "/admin/billing",
         "/invitations/accept", "/admin", "/admin/policies", "/admin/policies/:id", "/admin/users/:id", "/admin/audit",
-        "/admin/jobs",
+        "/admin/jobs", "/admin/users",
     ]
 
     static let htmlPolicy =
@@ -121,6 +121,10 @@ struct PagesHeadersTests {
         rendered.append(("filtered audit log", await owner.get("/admin/audit?action=auth.&from=2026-01-01")))
         rendered.append(("refused audit filter", await owner.get("/admin/audit?from=someday")))
         rendered.append(("GET /admin/jobs", await owner.get("/admin/jobs")))
+        let people = await owner.get("/admin/users")
+        rendered.append(("GET /admin/users", people))
+        rendered.append(
+            ("refused bulk change", try await owner.submit("/admin/users/bulk", on: people, ["action": "exempt"])))
 
         let newcomer = PageClient(app)
         let invitation = await newcomer.get(PagesInvitationTests.link(invited))

@@ -88,6 +88,9 @@ enum EnforcementSchema {
                 );
                 """),
         Migration(id: "0301_enforcement_listing", sql: listing),
+        // Searching the users list by part of an email or name reads this narrow index once, not
+        // every user's row (``UserMFAListing``).
+        Migration(id: "0302_users_search", sql: "CREATE INDEX users_search ON users (tenant_id, email, name);"),
     ]
 
     /// Lists and counts of users by MFA status read one index entry per user (``EnforcementStatusQuery``):

@@ -34,3 +34,14 @@ public struct GroupMember: Sendable, Equatable {
         self.addedAt = addedAt
     }
 }
+
+/// A group as a filter or a picker offers it.
+public struct GroupChoice: Sendable, Equatable {
+    public var id: String
+    public var name: String
+
+    public init(id: String, name: String) {
+        self.id = id
+        self.name = name
+    }
+}

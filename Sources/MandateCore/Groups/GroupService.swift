@@ -16,6 +16,18 @@ public struct GroupService: Sendable {
         return try await environment.read { connection in try GroupStore.list(tenantID: tenantID, on: connection) }
     }
 
+    /// The tenant's groups by name, for a filter or a picker: ids and names only (``list(_:)`` also
+    /// counts every group's members, which reads each membership of a large tenant).
+    public func choices(_ principal: Principal) async throws(CoreError) -> [GroupChoice] {
+        try principal.requireViewOrganization()
+        let tenantID = principal.tenant.id
+        return try await environment.read { connection in
+            try connection.query("SELECT id, name FROM user_groups WHERE tenant_id = ? ORDER BY name", tenantID).map {
+                GroupChoice(id: try $0.decode(0), name: try $0.decode(1))
+            }
+        }
+    }
+
     public func group(_ principal: Principal, id: String) async throws(CoreError) -> Group {
         try principal.requireViewOrganization()
         let tenantID = principal.tenant.id

@@ -223,8 +223,7 @@ struct AdminPolicyPages: Sendable {
             "readOnly": .bool(!canManage),
         ]
         if !canManage {
-            content["lockedHint"] = .string(
-                "You can see the group policies but not change them: your role does not include managing users.")
+            content["lockedHint"] = .string(AdminPages.readOnlyHint)
         } else if !hasFeature {
             content["lockedHint"] = .string(upgradeHint(principal.tenant))
             content["upgrade"] = .bool(true)

@@ -21,6 +21,7 @@ enum Flash: String, CaseIterable, Sendable {
     case userExemptionEnded = "user_exemption_ended"
     case userEnrollmentReset = "user_enrollment_reset"
     case jobRetried = "job_retried"
+    case usersUpdated = "users_updated"
 
     /// The sentence shown.
     var message: String {
@@ -43,6 +44,7 @@ enum Flash: String, CaseIterable, Sendable {
         case .userExemptionEnded: "The exemption has ended."
         case .userEnrollmentReset: "Their enrollment period starts again today."
         case .jobRetried: "The job is back in the queue and will be tried again shortly."
+        case .usersUpdated: "The change is applied to the people you selected."
         }
     }
 
@@ -56,6 +58,7 @@ enum Flash: String, CaseIterable, Sendable {
         case .userRequirementSaved, .userMFAReset, .userExempted, .userExemptionEnded, .userEnrollmentReset:
             "success"
         case .jobRetried: "success"
+        case .usersUpdated: "success"
         }
     }
 

@@ -104,7 +104,7 @@ struct JobsPages: Sendable {
             "listLimit": .int(Self.listLimit),
         ]
         if !canRetry {
-            content["retryHint"] = .string("Only owners and admins who manage users can retry jobs.")
+            content["retryHint"] = .string(AdminPages.readOnlyHint)
         }
         if let error { content["error"] = .string(error) }
         return try environment.renderer.respond(

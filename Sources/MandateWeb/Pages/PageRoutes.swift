@@ -42,6 +42,7 @@ public struct PageRoutes: Sendable {
         AdminOverviewPage(environment: environment).register(on: signedIn)
         AdminPolicyPages(environment: environment).register(on: signedIn)
         UserPanelPages(environment: environment).register(on: signedIn)
+        UsersPages(environment: environment).register(on: signedIn)
         MFASetupPages(environment: environment).register(on: signedIn)
         MFASetupSMSPages(environment: environment).register(on: signedIn)
         AuditPages(environment: environment).register(on: signedIn)

@@ -7,7 +7,7 @@ import MandateCore
 /// SMS delivery history) and the forms that change their MFA.
 struct UserPanelView {
     /// Why every control is disabled for an administrator who may only look.
-    static let readOnlyExplanation = "Only owners and admins who manage users can change this."
+    static let readOnlyExplanation = AdminPages.readOnlyHint
 
     let principal: Principal
     let user: User
