@@ -190,6 +190,7 @@ struct UsersPages: Sendable {
             "clearSelectionLink": .string(query.currentPath),
             "selectsAll": .bool(query.selectsAll),
             "canManage": .bool(canManage),
+            "readOnlyHint": .string(AdminPages.readOnlyHint),
             "bulkActions": UsersPageView.options(
                 UsersPageView.bulkActions, selected: bulk.action, any: "Choose an action"),
             "days": .string(bulk.days ?? String(Self.defaultEnrollmentDays)),

@@ -42,6 +42,12 @@ struct WebElement: Sendable {
         try await command("GET", "/enabled").boolValue ?? false
     }
 
+    /// Whether a user would see it (chromedriver's "Element Displayedness", W3C Appendix C): not
+    /// hidden by `display: none`, `visibility` or a zero size.
+    func isDisplayed() async throws -> Bool {
+        try await command("GET", "/displayed").boolValue ?? false
+    }
+
     func isSelected() async throws -> Bool {
         try await command("GET", "/selected").boolValue ?? false
     }
