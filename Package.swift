@@ -59,7 +59,8 @@ let package = Package(
         .executableTarget(
             name: "mandate-bench",
             dependencies: [
-                "Crypto", "MandateCore", "SQLite", "Lifecycle", "HTMLTemplates", "MandateApp", "MandateWeb", "HTTPServer",
+                "Crypto", "MandateCore", "SQLite", "Lifecycle", "HTMLTemplates", "MandateApp", "MandateWeb",
+                "HTTPServer",
             ],
             path: "Benchmarks/mandate-bench", swiftSettings: swiftSettings),
 

@@ -20,7 +20,8 @@ struct PagesCSRFTests {
         "/admin/security", "/admin/billing/restore", "/invitations/accept",
         "/admin/policies", "/admin/policies/:id", "/admin/policies/:id/toggle", "/admin/policies/:id/delete",
         "/admin/users/:id/mfa-requirement", "/admin/users/:id/mfa/reset", "/admin/users/:id/exemption",
-        "/admin/users/:id/enrollment/reset", "/account/mfa/recovery-codes", "/admin/jobs/:id/retry", "/admin/users/bulk",
+        "/admin/users/:id/enrollment/reset", "/account/mfa/recovery-codes", "/admin/jobs/:id/retry",
+        "/admin/users/bulk",
     ]
 
     /// Route prefixes that are not pages (JSON, inbound webhooks, the dev outbox's receivers).
