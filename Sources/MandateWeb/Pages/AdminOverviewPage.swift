@@ -19,7 +19,7 @@ struct AdminOverviewPage: Sendable {
         group.get(Self.path) { request, context in
             let principal = try context.requirePrincipal()
             guard principal.canViewOrganization else {
-                return try await AdminRefusal.forbidden(request, principal: principal, environment: environment)
+                return try await environment.adminOnly(request, principal: principal)
             }
             return try await overview(request, principal: principal)
         }

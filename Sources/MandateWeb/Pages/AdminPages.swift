@@ -21,22 +21,30 @@ struct AdminPages: Sendable {
     func register(on group: RouterGroup<MandateContext>) {
         group.get(Self.securityPath) { request, context in
             let principal = try context.requirePrincipal()
-            guard principal.canViewOrganization else { return try await forbidden(request, principal: principal) }
+            guard principal.canViewOrganization else {
+                return try await environment.adminOnly(request, principal: principal)
+            }
             return try await securityPage(request, principal: principal, tenant: principal.tenant)
         }
         group.post(Self.securityPath) { request, context in
             let principal = try context.requirePrincipal()
-            guard principal.canViewOrganization else { return try await forbidden(request, principal: principal) }
+            guard principal.canViewOrganization else {
+                return try await environment.adminOnly(request, principal: principal)
+            }
             return try await saveSecurity(request, principal: principal)
         }
         group.get(Self.billingPath) { request, context in
             let principal = try context.requirePrincipal()
-            guard principal.canViewOrganization else { return try await forbidden(request, principal: principal) }
+            guard principal.canViewOrganization else {
+                return try await environment.adminOnly(request, principal: principal)
+            }
             return try await billingPage(request, principal: principal)
         }
         group.post(Self.restorePath) { request, context in
             let principal = try context.requirePrincipal()
-            guard principal.canViewOrganization else { return try await forbidden(request, principal: principal) }
+            guard principal.canViewOrganization else {
+                return try await environment.adminOnly(request, principal: principal)
+            }
             return try await restore(request, principal: principal)
         }
     }
@@ -249,17 +257,8 @@ struct AdminPages: Sendable {
         }
     }
 
-    // MARK: Refusal
+    // MARK: Read-only admins
 
     /// Why a read-only admin sees the controls disabled (shown next to them).
     static let readOnlyHint = "You can see this, but only owners and admins who manage users can change it."
-
-    private func forbidden(_ request: HTTPRequest, principal: Principal) async throws -> HTTPResponse {
-        try environment.renderer.respond(
-            Page(
-                template: "forbidden", title: "Request refused", status: .forbidden,
-                chrome: try await environment.chrome(for: principal, mfa: nil),
-                content: ["message": .string("Only owners and admins of your organization can open this page.")]),
-            to: request)
-    }
 }

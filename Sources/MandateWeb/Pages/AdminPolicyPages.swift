@@ -68,7 +68,7 @@ struct AdminPolicyPages: Sendable {
     ) async throws -> HTTPResponse {
         let principal = try context.requirePrincipal()
         guard principal.canViewOrganization else {
-            return try await AdminRefusal.forbidden(request, principal: principal, environment: environment)
+            return try await environment.adminOnly(request, principal: principal)
         }
         return try await body(principal)
     }

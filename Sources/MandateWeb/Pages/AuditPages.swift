@@ -25,12 +25,16 @@ struct AuditPages: Sendable {
     func register(on group: RouterGroup<MandateContext>) {
         group.get(Self.path) { request, context in
             let principal = try context.requirePrincipal()
-            guard principal.canViewOrganization else { return try await forbidden(request, principal: principal) }
+            guard principal.canViewOrganization else {
+                return try await environment.adminOnly(request, principal: principal)
+            }
             return try await logPage(request, principal: principal)
         }
         group.get(Self.exportPath) { request, context in
             let principal = try context.requirePrincipal()
-            guard principal.canViewOrganization else { return try await forbidden(request, principal: principal) }
+            guard principal.canViewOrganization else {
+                return try await environment.adminOnly(request, principal: principal)
+            }
             return try await export(request, principal: principal)
         }
     }
@@ -156,16 +160,5 @@ struct AuditPages: Sendable {
             response.headers.add(name: "X-Mandate-Export-Truncated", value: String(Self.exportLimit))
         }
         return response
-    }
-
-    // MARK: Refusal
-
-    private func forbidden(_ request: HTTPRequest, principal: Principal) async throws -> HTTPResponse {
-        try environment.renderer.respond(
-            Page(
-                template: "forbidden", title: "Request refused", status: .forbidden,
-                chrome: try await environment.chrome(for: principal, mfa: nil),
-                content: ["message": .string("Only owners and admins of your organization can open this page.")]),
-            to: request)
     }
 }

@@ -30,12 +30,16 @@ struct JobsPages: Sendable {
     func register(on group: RouterGroup<MandateContext>) {
         group.get(Self.path) { request, context in
             let principal = try context.requirePrincipal()
-            guard principal.canViewOrganization else { return try await forbidden(request, principal: principal) }
+            guard principal.canViewOrganization else {
+                return try await environment.adminOnly(request, principal: principal)
+            }
             return try await jobsPage(request, principal: principal)
         }
         group.post(Self.retryPattern) { request, context in
             let principal = try context.requirePrincipal()
-            guard principal.canViewOrganization else { return try await forbidden(request, principal: principal) }
+            guard principal.canViewOrganization else {
+                return try await environment.adminOnly(request, principal: principal)
+            }
             return try await retry(request, principal: principal, id: context.route.parameters["id"])
         }
     }
@@ -167,16 +171,5 @@ struct JobsPages: Sendable {
         case .exhausted: "Gave up after its last attempt"
         case .unknownKind: "No worker handles this kind"
         }
-    }
-
-    // MARK: Refusal
-
-    private func forbidden(_ request: HTTPRequest, principal: Principal) async throws -> HTTPResponse {
-        try environment.renderer.respond(
-            Page(
-                template: "forbidden", title: "Request refused", status: .forbidden,
-                chrome: try await environment.chrome(for: principal, mfa: nil),
-                content: ["message": .string("Only owners and admins of your organization can open this page.")]),
-            to: request)
     }
 }

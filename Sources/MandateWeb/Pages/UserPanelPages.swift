@@ -42,27 +42,37 @@ struct UserPanelPages: Sendable {
     func register(on group: RouterGroup<MandateContext>) {
         group.get(Self.panelPattern) { request, context in
             let (principal, id) = try Self.target(context)
-            guard principal.canViewOrganization else { return try await forbidden(request, principal: principal) }
+            guard principal.canViewOrganization else {
+                return try await environment.adminOnly(request, principal: principal)
+            }
             return try await panel(request, principal: principal, userID: id)
         }
         group.post(Self.panelPattern + "/mfa-requirement") { request, context in
             let (principal, id) = try Self.target(context)
-            guard principal.canViewOrganization else { return try await forbidden(request, principal: principal) }
+            guard principal.canViewOrganization else {
+                return try await environment.adminOnly(request, principal: principal)
+            }
             return try await saveRequirement(request, principal: principal, userID: id)
         }
         group.post(Self.panelPattern + "/mfa/reset") { request, context in
             let (principal, id) = try Self.target(context)
-            guard principal.canViewOrganization else { return try await forbidden(request, principal: principal) }
+            guard principal.canViewOrganization else {
+                return try await environment.adminOnly(request, principal: principal)
+            }
             return try await resetMFA(request, principal: principal, userID: id)
         }
         group.post(Self.panelPattern + "/exemption") { request, context in
             let (principal, id) = try Self.target(context)
-            guard principal.canViewOrganization else { return try await forbidden(request, principal: principal) }
+            guard principal.canViewOrganization else {
+                return try await environment.adminOnly(request, principal: principal)
+            }
             return try await saveExemption(request, principal: principal, userID: id)
         }
         group.post(Self.panelPattern + "/enrollment/reset") { request, context in
             let (principal, id) = try Self.target(context)
-            guard principal.canViewOrganization else { return try await forbidden(request, principal: principal) }
+            guard principal.canViewOrganization else {
+                return try await environment.adminOnly(request, principal: principal)
+            }
             return try await resetEnrollment(request, principal: principal, userID: id)
         }
     }
@@ -256,15 +266,6 @@ struct UserPanelPages: Sendable {
             Page(
                 template: "admin-user-not-found", title: "Person not found", status: .notFound,
                 chrome: try await environment.chrome(for: principal, mfa: nil), content: [:]),
-            to: request)
-    }
-
-    private func forbidden(_ request: HTTPRequest, principal: Principal) async throws -> HTTPResponse {
-        try environment.renderer.respond(
-            Page(
-                template: "forbidden", title: "Request refused", status: .forbidden,
-                chrome: try await environment.chrome(for: principal, mfa: nil),
-                content: ["message": .string("Only owners and admins of your organization can open this page.")]),
             to: request)
     }
 }

@@ -40,12 +40,16 @@ struct UsersPages: Sendable {
     func register(on group: RouterGroup<MandateContext>) {
         group.get(Self.path) { request, context in
             let principal = try context.requirePrincipal()
-            guard principal.canViewOrganization else { return try await forbidden(request, principal: principal) }
+            guard principal.canViewOrganization else {
+                return try await environment.adminOnly(request, principal: principal)
+            }
             return try await listPage(request, principal: principal, parameters: request.queryParameters)
         }
         group.post(Self.bulkPath) { request, context in
             let principal = try context.requirePrincipal()
-            guard principal.canViewOrganization else { return try await forbidden(request, principal: principal) }
+            guard principal.canViewOrganization else {
+                return try await environment.adminOnly(request, principal: principal)
+            }
             return try await bulk(request, principal: principal)
         }
     }
@@ -236,16 +240,5 @@ struct UsersPages: Sendable {
             text = "\(total) \(total == 1 ? "person" : "people") in your organization."
         }
         return ["text": .string(text)]
-    }
-
-    // MARK: Refusal
-
-    private func forbidden(_ request: HTTPRequest, principal: Principal) async throws -> HTTPResponse {
-        try environment.renderer.respond(
-            Page(
-                template: "forbidden", title: "Request refused", status: .forbidden,
-                chrome: try await environment.chrome(for: principal, mfa: nil),
-                content: ["message": .string("Only owners and admins of your organization can open this page.")]),
-            to: request)
     }
 }
