@@ -70,6 +70,20 @@ struct BrowserReadOnlyAdminJourneyTests {
                 // The overview's charts are drawn (SVG, no script needed).
                 try await browser.navigate(to: baseURL + "/admin")
                 #expect(try await browser.findElements(css: "main svg[role='img']").count >= 2)
+
+                // On a phone-sized window no admin page scrolls sideways (wide tables scroll in
+                // their own box).
+                try await browser.setWindowSize(width: 390, height: 844)
+                for page in Self.adminPages + [(path: panelPath, heading: "")] {
+                    try await browser.navigate(to: baseURL + page.path)
+                    _ = try await browser.waitForElement(css: "main h1")
+                    let overflow = try await browser.executeScript(
+                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                    #expect(overflow.doubleValue == 0, "\(page.path) is wider than a phone by \(overflow)")
+                }
+                try await browser.navigate(to: baseURL + "/admin/users")
+                _ = try await browser.waitForElement(css: "main h1")
+                try await browser.saveScreenshot("11-phone-people")
             }
         }
     }
