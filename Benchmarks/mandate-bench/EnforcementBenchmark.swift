@@ -147,7 +147,7 @@ enum EnforcementBenchmark {
         // Switching on restarted the clock (`mfa_enabled_at` = now): put back the generated start, so a
         // later run on this file (`--db`) sees the same statuses.
         let enabledAt = data.now - 20 * EnforcementBenchData.day
-        try await database.write { connection in
+        _ = try await database.write { connection in
             try connection.run(
                 "UPDATE tenants SET mfa_enabled_at = ? WHERE mfa_required AND id IN (?, ?)", enabledAt, big.id, small.id
             )

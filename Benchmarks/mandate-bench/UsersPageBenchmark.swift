@@ -41,7 +41,6 @@ enum UsersPageBenchmark {
         configuration.databasePath = path
         configuration.resourcesDirectory = repositoryRoot
         configuration.logLevel = .error
-        configuration.databaseReaders = 2
         configuration.passwordHashThreads = 1
         let application = try await Application.open(configuration, clock: clock, passwordParameters: .testing)
         defer {
@@ -82,6 +81,11 @@ enum UsersPageBenchmark {
             row(
                 "with the count asked for (count=1), \(countRounds) rounds",
                 try await measure(countRounds, browser: browser, target: "/admin/users?count=1"), target: nil))
+        // For comparison: the overview (counts per status and 30 days of enrollment progress).
+        rows.append(
+            row(
+                "GET /admin (overview), \(countRounds) rounds",
+                try await measure(countRounds, browser: browser, target: "/admin"), target: nil))
         print("metric".padding(toLength: 52, withPad: " ", startingAt: 0) + "  median      p95        max      target")
         for row in rows { print(row[0].padding(toLength: 52, withPad: " ", startingAt: 0) + "  " + row[1]) }
     }

@@ -4,7 +4,16 @@
 /// (old Internet Explorer accepted it as an attribute quote) and `=` (which matters in unquoted
 /// attribute values), as recommended by the OWASP XSS prevention cheat sheet. All are replaced by
 /// character references, which browsers display as the original character.
-enum HTMLEscaper {
+public enum HTMLEscaper {
+    /// `text` escaped for HTML (or SVG) element content and quoted attribute values: for markup built
+    /// outside a template, such as a chart vouched for as ``TrustedHTML``.
+    public static func escape(_ text: String) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
+        append(escaping: text, to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
     /// Appends the UTF-8 bytes of `text` to `output`, escaping special characters.
     ///
     /// Works on bytes: every special character is ASCII, so a byte of a multi-byte character can never

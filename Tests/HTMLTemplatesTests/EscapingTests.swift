@@ -14,6 +14,12 @@ struct EscapingTests {
         #expect(output == "&amp; &lt; &gt; &quot; &#39; &#96; &#61;")
     }
 
+    @Test func escapesOutsideTemplatesTheSameWay() throws {
+        let text = "& < > \" ' ` = café 🔐"
+        #expect(HTMLEscaper.escape(text) == (try render("{{x}}", ["x": .string(text)])))
+        #expect(HTMLEscaper.escape("plain") == "plain")
+    }
+
     @Test func escapesScriptInjection() throws {
         let output = try render("<td>{{name}}</td>", ["name": "<script>alert(1)</script>"])
         #expect(output == "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>")

@@ -211,7 +211,7 @@ struct EnforcementTests {
     func localOnlySparesSSO() async throws {
         let app = try await TestApp()
         let (owner, member) = try await setUp(app)
-        try await app.database.write { connection in
+        _ = try await app.database.write { connection in
             try connection.run("UPDATE users SET auth_source = 'sso' WHERE id = ?", member.id)
         }
         try await app.updateSettings(

@@ -75,7 +75,7 @@ struct MeStatusTests {
         #expect((own["userRequirement"] as? [String: Any])?["required"] as? Bool == true)
         app.clock.advance(by: 60)
         let liftedAt = app.clock.now()
-        try await app.database.write { connection in
+        _ = try await app.database.write { connection in
             try connection.run("UPDATE tenants SET mfa_user_lifted_at = ?", liftedAt)
         }
         #expect(try await app.userColumn("mfa_required", of: member.id, as: Bool.self) == true)
@@ -158,7 +158,7 @@ struct MeStatusTests {
         let token = try await app.login("small", member.email)
         let now = app.clock.now()
         // Left over from a richer plan (a downgrade disables policies; this one was not).
-        try await app.database.write { connection in
+        _ = try await app.database.write { connection in
             try connection.run(
                 """
                 INSERT INTO mfa_policies (id, tenant_id, name, enabled, include_all, enrollment_days, enabled_at,

@@ -199,7 +199,7 @@ struct PagesUsersTests {
         #expect(!Self.rowIDs(after).contains(fixture.bob.id), "bob is required now")
 
         // Deadlines are shown in the organization's time zone.
-        try await fixture.app.database.write { connection in
+        _ = try await fixture.app.database.write { connection in
             try connection.run("UPDATE tenants SET time_zone = 'Asia/Kolkata'")
         }
         let required = await owner.get("/admin/users?required=yes")
