@@ -72,4 +72,5 @@ fuzz:
 	Fuzz/fuzz-http-parser.sh $${FUZZ_SECONDS:-30}
 
 clean:
+	@scripts/pg-cluster.sh stop $(PG_DIR) 2>/dev/null || true
 	rm -rf .build .build-fuzz

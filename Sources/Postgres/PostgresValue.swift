@@ -4,15 +4,15 @@
 /// ...) fails to decode with ``PostgresError/Reason/decoding`` and should be cast in SQL (`::text`,
 /// `::float8`). Reading maps PostgreSQL types to cases as follows:
 ///
-/// | PostgreSQL                                   | case           |
-/// |----------------------------------------------|----------------|
-/// | `boolean`                                    | ``bool(_:)``   |
-/// | `smallint`, `integer`, `bigint`, `oid`       | ``int64(_:)``  |
-/// | `real`, `double precision`                   | ``double(_:)`` |
-/// | `text`, `varchar`, `char`, `name`, `json`, `jsonb` | ``text(_:)`` |
-/// | `bytea`                                      | ``bytea(_:)``  |
-/// | `timestamptz`, `timestamp` (taken as UTC)    | ``timestamp(milliseconds:)`` |
-/// | SQL `NULL` of any type                       | ``null``       |
+/// | PostgreSQL                                            | case                         |
+/// |-------------------------------------------------------|------------------------------|
+/// | `boolean`                                             | ``bool(_:)``                 |
+/// | `smallint`, `integer`, `bigint`, `oid`                | ``int64(_:)``                |
+/// | `real`, `double precision`                            | ``double(_:)``               |
+/// | `text`, `varchar`, `char(n)`, `name`, `json`, `jsonb` | ``text(_:)``                 |
+/// | `bytea`                                               | ``bytea(_:)``                |
+/// | `timestamptz`, `timestamp` (taken as UTC)             | ``timestamp(milliseconds:)`` |
+/// | SQL `NULL` of any type                                | ``null``                     |
 public enum PostgresValue: Sendable, Hashable {
     /// The SQL `NULL`. As a parameter its type is inferred by the server from the context.
     case null

@@ -24,7 +24,8 @@ struct ConnectionTests {
     }
 }
 
-/// These need no server: they are about failing to reach one.
+/// These need no server: they are about failing to reach one. They assert wall-clock limits, so the
+/// Makefile's `FailureTests` pattern puts them in the quiet, one-at-a-time phase of `make test`.
 @Suite("Failing to connect")
 struct ConnectionFailureTests {
     @Test("a malformed connection string fails at once, without echoing the password")
