@@ -1,12 +1,12 @@
 # Mandate — the two commands of the README are `make run` and `make test`.
 # Both install missing Debian packages first (as root; otherwise they print the command).
 
-BUILD_DEPS := libsqlite3-dev libcurl4-openssl-dev libssl-dev pkg-config
-TEST_DEPS := sqlite3 python3 python3-venv librsvg2-bin zbar-tools chromium chromium-driver
+BUILD_DEPS := libsqlite3-dev libcurl4-openssl-dev libssl-dev libpq-dev pkg-config
+TEST_DEPS := sqlite3 python3 python3-venv librsvg2-bin zbar-tools chromium chromium-driver postgresql
 BENCH_DEPS := wrk
 SWIFT_FLAGS ?=
 
-.PHONY: run test deps test-deps build lint bench fuzz clean
+.PHONY: run test test-run deps test-deps build lint bench fuzz clean
 
 ## run: build and start Mandate with demo data on the embedded SQLite default.
 run: deps
@@ -22,17 +22,29 @@ TIMING_SUITES := ServerTimeoutTests|ServerShutdownTests|FailureTests|Concurrency
 # cores (a sign-in went unanswered for 10 s), so they run afterwards, one at a time.
 SERVER_SUITES := EndToEndTests.Browser|MFAJourneyTests
 
+# The throw-away PostgreSQL cluster of the tests (scripts/pg-cluster.sh): loopback only, deleted afterwards.
+PG_DIR := .build/pg
+
 ## test: the whole suite (what CI runs): lint, build, every test target, 30 s of parser fuzzing.
 test: deps test-deps lint
 	swift build $(SWIFT_FLAGS) --build-tests
-	MANDATE_REQUIRE_BROWSER=1 swift test $(SWIFT_FLAGS) --skip-build --parallel --skip '$(TIMING_SUITES)|$(SERVER_SUITES)'
-	MANDATE_REQUIRE_BROWSER=1 swift test $(SWIFT_FLAGS) --skip-build --no-parallel --filter '$(TIMING_SUITES)|$(SERVER_SUITES)'
+	scripts/with-pg-cluster.sh $(PG_DIR) $(MAKE) --no-print-directory test-run
 	Fuzz/fuzz-http-parser.sh 30
+
+# The test runs of `make test`, inside with-pg-cluster.sh, which sets MANDATE_TEST_POSTGRES_URL and
+# stops the cluster afterwards, also when a test fails. The REQUIRE variables turn a missing browser
+# or database into failures, so CI cannot pass by skipping.
+test-run:
+	MANDATE_REQUIRE_BROWSER=1 MANDATE_REQUIRE_POSTGRES=1 swift test $(SWIFT_FLAGS) --skip-build --parallel --skip '$(TIMING_SUITES)|$(SERVER_SUITES)'
+	MANDATE_REQUIRE_BROWSER=1 MANDATE_REQUIRE_POSTGRES=1 swift test $(SWIFT_FLAGS) --skip-build --no-parallel --filter '$(TIMING_SUITES)|$(SERVER_SUITES)'
 
 deps:
 	@scripts/ensure-deps.sh $(BUILD_DEPS)
 
+# Checked on every run, not only when .venv/ready is rebuilt, so a package added to TEST_DEPS
+# (postgresql) reaches machines that already have the virtual environment.
 test-deps: .venv/ready
+	@scripts/ensure-deps.sh $(TEST_DEPS)
 
 # Python peers for tests and benchmarks only (never part of the product): an independent Standard
 # Webhooks verifier, and huey as the job-queue benchmark's peer.
@@ -60,4 +72,5 @@ fuzz:
 	Fuzz/fuzz-http-parser.sh $${FUZZ_SECONDS:-30}
 
 clean:
+	@scripts/pg-cluster.sh stop $(PG_DIR) 2>/dev/null || true
 	rm -rf .build .build-fuzz
