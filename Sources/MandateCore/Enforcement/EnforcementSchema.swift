@@ -101,6 +101,11 @@ enum EnforcementSchema {
                     GENERATED ALWAYS AS (lower(email) || char(31) || lower(name)) VIRTUAL;
                 CREATE INDEX users_search ON users (tenant_id, email, search_text);
                 """),
+        // The overview's enrollment progress counts the users created in its window: without this
+        // index every user's row was read for `created_at` (about 0.3 s for 100,000 users).
+        Migration(
+            id: "0304_users_by_tenant_created",
+            sql: "CREATE INDEX users_by_tenant_created ON users (tenant_id, created_at);"),
     ]
 
     /// Lists and counts of users by MFA status read one index entry per user (``EnforcementStatusQuery``):
