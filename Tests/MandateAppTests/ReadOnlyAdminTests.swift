@@ -106,6 +106,32 @@ struct ReadOnlyAdminTests {
         #expect(back.json["manageUsers"] as? Bool == true)
     }
 
+    @Test("an admin may be invited read-only; owners and members keep their role's permission")
+    func inviteReadOnly() async throws {
+        let f = try await fixture()
+        let invited = await f.app.request(
+            .post, "/api/v1/users", token: f.ownerToken,
+            json: ["email": "reviewer@acme.test", "role": "admin", "manageUsers": false])
+        #expect(invited.status == 201, "\(invited.text)")
+        let user = invited.json["user"] as? [String: Any]
+        #expect(user?["manageUsers"] as? Bool == false)
+        let id = try #require(user?["id"] as? String)
+        #expect(try await f.app.userColumn("manage_users", of: id, as: Bool.self) == false)
+        let details = try await f.app.query(
+            "SELECT details FROM audit_events WHERE action = 'user.invited' AND target_id = ?", [id]
+        ).first?.decode(0, as: String.self)
+        #expect(details?.contains("\"manageUsers\":false") == true, "\(details ?? "")")
+        for (role, value) in [("member", true), ("owner", false)] {
+            let refused = await f.app.request(
+                .post, "/api/v1/users", token: f.ownerToken,
+                json: ["email": "\(role)@acme.test", "role": role, "manageUsers": value])
+            #expect(refused.status == 422, "\(role): \(refused.text)")
+        }
+        let plain = await f.app.request(
+            .post, "/api/v1/users", token: f.ownerToken, json: ["email": "plain@acme.test", "role": "admin"])
+        #expect((plain.json["user"] as? [String: Any])?["manageUsers"] as? Bool == true)
+    }
+
     @Test("the admin pages open for a read-only admin with every control disabled, and a post is refused")
     func pagesDisabled() async throws {
         let f = try await fixture()

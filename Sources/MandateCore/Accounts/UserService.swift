@@ -62,12 +62,22 @@ public struct UserService: Sendable {
 
     // MARK: Inviting
 
-    public func invite(_ principal: Principal, email: String, name: String, role: Role, origin: RequestOrigin)
-        async throws(CoreError) -> Invited
-    {
+    /// Invites `email` with `role`; `manageUsers: false` invites a read-only admin (nil: the role's
+    /// permission).
+    public func invite(
+        _ principal: Principal, email: String, name: String, role: Role, manageUsers: Bool? = nil,
+        origin: RequestOrigin
+    ) async throws(CoreError) -> Invited {
         try principal.requireManageUsers()
         if role == .owner, principal.role != .owner {
             throw CoreError.forbidden("Only an owner can invite another owner.")
+        }
+        if let manageUsers, role != .admin, manageUsers != role.canManageUsers {
+            throw CoreError.invalid(
+                "manageUsers",
+                role == .owner
+                    ? "Owners always manage users; invite an admin to choose their permission."
+                    : "Members cannot manage users; invite an admin to choose their permission.")
         }
         let address = try EmailAddress(email)
         let cleanName = try Self.validateName(name)
@@ -75,7 +85,7 @@ public struct UserService: Sendable {
         let tenant = principal.tenant
         let user = User(
             id: Identifier.make("usr"), tenantID: tenant.id, email: address.value, name: cleanName, role: role,
-            status: .invited, createdAt: now, updatedAt: now)
+            manageUsers: manageUsers ?? true, status: .invited, createdAt: now, updatedAt: now)
         let token = SecretToken.make(prefix: SecretToken.invitationPrefix)
         let invitation = Invitation(
             id: Identifier.make("inv"), tenantID: tenant.id, userID: user.id, invitedBy: principal.user?.id,
@@ -96,6 +106,7 @@ public struct UserService: Sendable {
                     targetID: user.id, targetLabel: user.email,
                     details: [
                         "role": .string(role.rawValue), "expiresAt": .string(Timestamp.iso8601(invitation.expiresAt)),
+                        "manageUsers": .bool(user.canManageUsers),
                     ]),
                 on: connection)
         }

@@ -10,6 +10,7 @@ struct UserRoutes: Sendable {
         var email: String
         var name: String?
         var role: Role?
+        var manageUsers: Bool?
     }
 
     struct UpdateBody: Decodable {
@@ -72,10 +73,10 @@ struct UserRoutes: Sendable {
             return .json(MFAStatusCountsJSON(counts: counts))
         }
         group.post("/users") { [services] request, context in
-            let body = try request.decodeAPI(InviteBody.self, allowedFields: ["email", "name", "role"])
+            let body = try request.decodeAPI(InviteBody.self, allowedFields: ["email", "name", "role", "manageUsers"])
             let invited = try await services.users.invite(
                 try context.requirePrincipal(), email: body.email, name: body.name ?? "", role: body.role ?? .member,
-                origin: request.origin)
+                manageUsers: body.manageUsers, origin: request.origin)
             return .json(InvitedJSON(invited: invited), status: .created)
         }
         group.get("/users/:id") { [services] _, context in
