@@ -70,6 +70,9 @@ struct JobsRuntime {
             try scheduler.register(task: "billing.lapse-sweep", every: .seconds(60)) { _ in
                 _ = try await billing.sweepLapsed()
             }
+            try scheduler.register(task: "webhooks.prune-records", every: .seconds(6 * 3600)) { _ in
+                try await housekeeping.pruneWebhookRecords()
+            }
             try scheduler.register(task: "jobs.purge-succeeded", every: .seconds(6 * 3600)) { _ in
                 _ = try await queue.purgeSucceeded(olderThan: .seconds(7 * 86_400))
             }

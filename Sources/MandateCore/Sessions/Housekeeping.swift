@@ -22,4 +22,28 @@ public struct Housekeeping: Sendable {
             return try SessionStore.purgeExpired(now: now, on: connection)
         }
     }
+
+    /// How long `webhook-id`s are remembered for deduplication: far beyond the signature tolerance
+    /// (five minutes), after which a replay is refused for its old timestamp before the table is
+    /// consulted.
+    static let webhookIDRetention: TimeInterval = 7 * 86_400
+    /// How long billing requests refused before any tenant was known (bad signatures, malformed
+    /// bodies) are kept for an operator to look into. A tenant's own history is kept.
+    static let anonymousBillingEventRetention: TimeInterval = 30 * 86_400
+
+    /// Bounds the tables every inbound webhook writes to, even a refused one: `inbound_webhooks`
+    /// past ``webhookIDRetention`` and tenant-less `billing_events` past
+    /// ``anonymousBillingEventRetention``. Returns how many rows went from each.
+    @discardableResult
+    public func pruneWebhookRecords() async throws(CoreError) -> (webhookIDs: Int, billingEvents: Int) {
+        let now = environment.clock.now()
+        return try await environment.write { connection in
+            let webhookIDs = try InboundWebhookStore.prune(
+                receivedBefore: now.addingTimeInterval(-Self.webhookIDRetention), on: connection)
+            let billingEvents = try connection.run(
+                "DELETE FROM billing_events WHERE tenant_id IS NULL AND received_at < ?",
+                now.addingTimeInterval(-Self.anonymousBillingEventRetention))
+            return (webhookIDs, billingEvents)
+        }
+    }
 }
