@@ -33,7 +33,7 @@ struct PagesAccountTests {
         #expect(setup.status == 200)
         #expect(setup.text.contains("Your organization requires multi-factor authentication."))
         #expect(!setup.text.contains("Not now"))
-        #expect(!setup.text.contains("href=\"/account\">Security</a>"), "no navigation during forced setup")
+        #expect(!setup.text.contains("href=\"/account\">My account</a>"), "no navigation during forced setup")
         #expect(setup.text.contains("action=\"/sign-out\""))
 
         // Set up an authenticator app through the forms.
