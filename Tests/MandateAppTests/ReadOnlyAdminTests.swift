@@ -106,6 +106,39 @@ struct ReadOnlyAdminTests {
         #expect(back.json["manageUsers"] as? Bool == true)
     }
 
+    @Test("becoming an admin again starts with the permission; a read-only admin's user view has the MFA status")
+    func roleChangesResetPermission() async throws {
+        let f = try await fixture()
+        let read = await f.app.request(.get, "/api/v1/users/\(f.member.id)", token: f.auditorToken)
+        #expect(read.status == 200)
+        #expect(read.json["mfa"] != nil, "a read-only admin sees the MFA status")
+        for role in ["member", "admin"] {
+            let changed = await f.app.request(
+                .patch, "/api/v1/users/\(f.auditor.id)", token: f.ownerToken, json: ["role": role])
+            #expect(changed.status == 200, "\(role): \(changed.text)")
+        }
+        #expect(try await f.app.userColumn("manage_users", of: f.auditor.id, as: Bool.self) == true)
+        // Promoted and made read-only in one change.
+        let both = await f.app.request(
+            .patch, "/api/v1/users/\(f.member.id)", token: f.ownerToken, json: ["role": "admin", "manageUsers": false])
+        #expect(both.status == 200, "\(both.text)")
+        #expect(both.json["manageUsers"] as? Bool == false)
+    }
+
+    @Test("a read-only admin's forms are refused with 403 before the form is read")
+    func formsRefusedFirst() async throws {
+        let f = try await fixture()
+        let browser = PageClient(f.app)
+        try await browser.signInFully("acme", "auditor@acme.test")
+        let security = await browser.get("/admin/security")
+        let token = try #require(try PageHTML.hiddenFields(of: "/admin/security", in: security.text).first?.1)
+        let garbage = await browser.post("/admin/security", [("csrf", token), ("mfaEnrollmentDays", "abc")])
+        #expect(garbage.status == 403)
+        let bulk = await browser.post("/admin/users/bulk", [("csrf", token), ("action", "nonsense")])
+        #expect(bulk.status == 403)
+        #expect(bulk.text.contains("only owners and admins who manage users can change it"))
+    }
+
     @Test("an admin may be invited read-only; owners and members keep their role's permission")
     func inviteReadOnly() async throws {
         let f = try await fixture()

@@ -85,7 +85,8 @@ public struct UserService: Sendable {
         let tenant = principal.tenant
         let user = User(
             id: Identifier.make("usr"), tenantID: tenant.id, email: address.value, name: cleanName, role: role,
-            manageUsers: manageUsers ?? true, status: .invited, createdAt: now, updatedAt: now)
+            manageUsers: role == .admin ? manageUsers ?? true : true, status: .invited, createdAt: now,
+            updatedAt: now)
         let token = SecretToken.make(prefix: SecretToken.invitationPrefix)
         let invitation = Invitation(
             id: Identifier.make("inv"), tenantID: tenant.id, userID: user.id, invitedBy: principal.user?.id,
@@ -206,6 +207,12 @@ public struct UserService: Sendable {
                 }
                 details["role"] = .strings([user.role.rawValue, role.rawValue])
                 user.role = role
+            }
+            // Becoming an admin starts with the permission unless this change says otherwise: a flag
+            // left from an earlier time as an admin never makes someone read-only by surprise.
+            if user.role == .admin, before.role != .admin, changes.manageUsers == nil, !user.manageUsers {
+                details["manageUsers"] = .strings(["false", "true"])
+                user.manageUsers = true
             }
             if let manageUsers = changes.manageUsers, manageUsers != user.canManageUsers {
                 try Self.checkPermissionChange(manageUsers, of: user, callerID: callerID)

@@ -82,7 +82,7 @@ struct UserRoutes: Sendable {
         group.get("/users/:id") { [services] _, context in
             let principal = try context.requirePrincipal()
             let id = try context.route.parameters.require("id")
-            guard principal.canManageUsers else {
+            guard principal.canViewOrganization else {
                 // Members read themselves only (the MFA status is on GET /me).
                 return .json(UserJSON(try await services.users.user(principal, id: id)))
             }

@@ -52,6 +52,7 @@ struct AdminPages: Sendable {
     /// Re-applies what a downgrade lifted, as far as the plan allows; a refusal re-renders the page.
     private func restore(_ request: HTTPRequest, principal: Principal) async throws -> HTTPResponse {
         do {
+            try principal.requireManageUsers()
             _ = try await services.billing.restoreEnforcement(principal, origin: request.origin)
             return .seeOther(Self.billingPath, flash: .enforcementRestored, request: request)
         } catch {
@@ -67,6 +68,11 @@ struct AdminPages: Sendable {
     private func saveSecurity(_ request: HTTPRequest, principal: Principal) async throws -> HTTPResponse {
         let form = URLEncodedForm(body: request.body)
         let tenant = principal.tenant
+        // A read-only admin is refused before the form is read: 403 whatever they sent.
+        guard principal.canManageUsers else {
+            return try await securityPage(
+                request, principal: principal, tenant: tenant, error: Self.readOnlyHint, status: .forbidden)
+        }
         let features = entitlement(of: tenant).features
         var changes = TenantService.SettingsChanges()
         if Self.canChangeRequirement(tenant, features: features) {

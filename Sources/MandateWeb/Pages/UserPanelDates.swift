@@ -1,6 +1,7 @@
 import Foundation
 
-/// Days as the exemption form reads and writes them (`yyyy-MM-dd`, in the organization's zone).
+/// Days as the exemption forms (a person's panel, the people list's bulk change) read and write
+/// them (`yyyy-MM-dd`, in the organization's zone).
 enum UserPanelDates {
     /// The calendar of `identifier` (UTC when unknown, as ``PageDates`` does).
     static func calendar(_ identifier: String) -> Calendar {

@@ -59,6 +59,11 @@ struct UsersPages: Sendable {
     /// Applies the chosen action to the checked people, all or nothing.
     private func bulk(_ request: HTTPRequest, principal: Principal) async throws -> HTTPResponse {
         let form = URLEncodedForm(body: request.body)
+        // A read-only admin is refused before the form is read: 403 whatever they sent.
+        guard principal.canManageUsers else {
+            return try await listPage(
+                request, principal: principal, parameters: form, error: AdminPages.readOnlyHint, status: .forbidden)
+        }
         let ids = form.values(for: "userIds").filter { !$0.isEmpty }
         let state = BulkState(
             selected: Set(ids), action: form["action"], days: form["enrollmentDays"], until: form["exemptUntil"])
@@ -117,17 +122,8 @@ struct UsersPages: Sendable {
     /// the organization's time zone; none (until ended) when the field is empty.
     private func exemptionEnd(_ raw: String?, timeZone identifier: String) -> Result<Date?, Message> {
         guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return .success(nil) }
-        let timeZone = TimeZone(identifier: identifier) ?? TimeZone(identifier: "UTC") ?? .current
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = raw.split(separator: "-").map { Int($0) }
-        guard parts.count == 3, let year = parts[0], let month = parts[1], let day = parts[2],
-            (1...9999).contains(year), (1...12).contains(month),
-            let start = calendar.date(from: DateComponents(year: year, month: month, day: day)),
-            // The calendar rolls 30 February over into March: such a date was not a day.
-            calendar.component(.day, from: start) == day, calendar.component(.month, from: start) == month,
-            let end = calendar.date(byAdding: .day, value: 1, to: start)
-        else {
+        // The panel's strict parser: four-digit years from 2000, two-digit months and days, real days.
+        guard let end = UserPanelDates.endOfDay(raw, timeZone: identifier) else {
             return .failure(Message(text: "Enter the last day of the exemption as a date, such as 2026-03-31."))
         }
         return .success(end)
