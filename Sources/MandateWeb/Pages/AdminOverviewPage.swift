@@ -18,9 +18,6 @@ struct AdminOverviewPage: Sendable {
     func register(on group: RouterGroup<MandateContext>) {
         group.get(Self.path) { request, context in
             let principal = try context.requirePrincipal()
-            guard principal.canViewOrganization else {
-                return try await environment.adminOnly(request, principal: principal)
-            }
             return try await overview(request, principal: principal)
         }
     }

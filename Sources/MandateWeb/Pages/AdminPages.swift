@@ -21,30 +21,18 @@ struct AdminPages: Sendable {
     func register(on group: RouterGroup<MandateContext>) {
         group.get(Self.securityPath) { request, context in
             let principal = try context.requirePrincipal()
-            guard principal.canViewOrganization else {
-                return try await environment.adminOnly(request, principal: principal)
-            }
             return try await securityPage(request, principal: principal, tenant: principal.tenant)
         }
         group.post(Self.securityPath) { request, context in
             let principal = try context.requirePrincipal()
-            guard principal.canViewOrganization else {
-                return try await environment.adminOnly(request, principal: principal)
-            }
             return try await saveSecurity(request, principal: principal)
         }
         group.get(Self.billingPath) { request, context in
             let principal = try context.requirePrincipal()
-            guard principal.canViewOrganization else {
-                return try await environment.adminOnly(request, principal: principal)
-            }
             return try await billingPage(request, principal: principal)
         }
         group.post(Self.restorePath) { request, context in
             let principal = try context.requirePrincipal()
-            guard principal.canViewOrganization else {
-                return try await environment.adminOnly(request, principal: principal)
-            }
             return try await restore(request, principal: principal)
         }
     }

@@ -31,46 +31,27 @@ struct AdminPolicyPages: Sendable {
 
     func register(on group: RouterGroup<MandateContext>) {
         group.get(Self.listPath) { request, context in
-            try await allowed(request, context) { principal in try await listPage(request, principal: principal) }
+            try await listPage(request, principal: try context.requirePrincipal())
         }
         group.post(Self.listPath) { request, context in
-            try await allowed(request, context) { principal in try await create(request, principal: principal) }
+            try await create(request, principal: try context.requirePrincipal())
         }
         group.get(Self.listPath + "/:id") { request, context in
             let id = try context.route.parameters.require("id")
-            return try await allowed(request, context) { principal in
-                try await editPage(request, principal: principal, id: id)
-            }
+            return try await editPage(request, principal: try context.requirePrincipal(), id: id)
         }
         group.post(Self.listPath + "/:id") { request, context in
             let id = try context.route.parameters.require("id")
-            return try await allowed(request, context) { principal in
-                try await update(request, principal: principal, id: id)
-            }
+            return try await update(request, principal: try context.requirePrincipal(), id: id)
         }
         group.post(Self.listPath + "/:id/toggle") { request, context in
             let id = try context.route.parameters.require("id")
-            return try await allowed(request, context) { principal in
-                try await toggle(request, principal: principal, id: id)
-            }
+            return try await toggle(request, principal: try context.requirePrincipal(), id: id)
         }
         group.post(Self.listPath + "/:id/delete") { request, context in
             let id = try context.route.parameters.require("id")
-            return try await allowed(request, context) { principal in
-                try await delete(request, principal: principal, id: id)
-            }
+            return try await delete(request, principal: try context.requirePrincipal(), id: id)
         }
-    }
-
-    /// Runs `body` for owners and admins; everyone else gets the 403 page.
-    private func allowed(
-        _ request: HTTPRequest, _ context: MandateContext, _ body: (Principal) async throws -> HTTPResponse
-    ) async throws -> HTTPResponse {
-        let principal = try context.requirePrincipal()
-        guard principal.canViewOrganization else {
-            return try await environment.adminOnly(request, principal: principal)
-        }
-        return try await body(principal)
     }
 
     // MARK: Changes

@@ -25,16 +25,10 @@ struct AuditPages: Sendable {
     func register(on group: RouterGroup<MandateContext>) {
         group.get(Self.path) { request, context in
             let principal = try context.requirePrincipal()
-            guard principal.canViewOrganization else {
-                return try await environment.adminOnly(request, principal: principal)
-            }
             return try await logPage(request, principal: principal)
         }
         group.get(Self.exportPath) { request, context in
             let principal = try context.requirePrincipal()
-            guard principal.canViewOrganization else {
-                return try await environment.adminOnly(request, principal: principal)
-            }
             return try await export(request, principal: principal)
         }
     }

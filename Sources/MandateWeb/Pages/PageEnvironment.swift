@@ -38,16 +38,6 @@ struct PageEnvironment: Sendable {
         return response
     }
 
-    /// The 403 page of an administrators' page opened by someone who is not an owner or admin.
-    func adminOnly(_ request: HTTPRequest, principal: Principal) async throws -> HTTPResponse {
-        try renderer.respond(
-            Page(
-                template: "forbidden", title: "Request refused", status: .forbidden,
-                chrome: try await chrome(for: principal, mfa: nil),
-                content: ["message": .string("Only owners and admins of your organization can open this page.")]),
-            to: request)
-    }
-
     /// The status a page answers a refused action with: the API's mapping (DESIGN.md §4).
     static func status(for error: CoreError) -> HTTPStatus {
         switch error.reason {

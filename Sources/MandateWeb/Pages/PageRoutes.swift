@@ -3,13 +3,14 @@ public import HTTPServer
 import MandateCore
 public import MandateJobs
 
-/// The server-rendered dashboard (issue 8), first slice: the user's sign-in path and security
-/// page, with the static files they use.
+/// The server-rendered dashboard (issue 8): the user's sign-in path and security pages, the
+/// administrators' pages, and the static files they use.
 ///
-/// Two groups of routes:
+/// Three groups of routes:
 /// - anonymous (`/sign-in…`, `/invitations/accept`): CSRF tokens bound to the `mandate_csrf` cookie;
 /// - signed in (`/account…`, `/sign-out`): the `mandate_session` cookie authenticated on every
-///   request, and CSRF tokens bound to the session.
+///   request, and CSRF tokens bound to the session;
+/// - administrators (`/admin…`): signed in, and owners or admins only (``AdminOnlyMiddleware``).
 /// Pages call the same core services as the JSON API and render from view models.
 public struct PageRoutes: Sendable {
     private let environment: PageEnvironment
@@ -38,15 +39,17 @@ public struct PageRoutes: Sendable {
                 middleware: CSRFMiddleware(
                     tokens: environment.tokens, binding: .session, renderer: environment.renderer))
         AccountPages(environment: environment).register(on: signedIn)
-        AdminPages(environment: environment).register(on: signedIn)
-        AdminOverviewPage(environment: environment).register(on: signedIn)
-        AdminPolicyPages(environment: environment).register(on: signedIn)
-        UserPanelPages(environment: environment).register(on: signedIn)
-        UsersPages(environment: environment).register(on: signedIn)
         MFASetupPages(environment: environment).register(on: signedIn)
         MFASetupSMSPages(environment: environment).register(on: signedIn)
-        AuditPages(environment: environment).register(on: signedIn)
-        JobsPages(environment: environment, queue: jobQueue).register(on: signedIn)
         RecoveryCodesPages(environment: environment).register(on: signedIn)
+        // The administrators' pages: owners and admins only, checked once for all of them.
+        let admin = signedIn.group("").add(middleware: AdminOnlyMiddleware(environment: environment))
+        AdminOverviewPage(environment: environment).register(on: admin)
+        UsersPages(environment: environment).register(on: admin)
+        UserPanelPages(environment: environment).register(on: admin)
+        AdminPolicyPages(environment: environment).register(on: admin)
+        AdminPages(environment: environment).register(on: admin)
+        AuditPages(environment: environment).register(on: admin)
+        JobsPages(environment: environment, queue: jobQueue).register(on: admin)
     }
 }

@@ -41,37 +41,27 @@ struct UserPanelPages: Sendable {
 
     func register(on group: RouterGroup<MandateContext>) {
         group.get(Self.panelPattern) { request, context in
-            try await forAdmins(request, context) { try await panel(request, principal: $0, userID: $1) }
+            try await withTarget(context) { try await panel(request, principal: $0, userID: $1) }
         }
         group.post(Self.panelPattern + "/mfa-requirement") { request, context in
-            try await forAdmins(request, context) { try await saveRequirement(request, principal: $0, userID: $1) }
+            try await withTarget(context) { try await saveRequirement(request, principal: $0, userID: $1) }
         }
         group.post(Self.panelPattern + "/mfa/reset") { request, context in
-            try await forAdmins(request, context) { try await resetMFA(request, principal: $0, userID: $1) }
+            try await withTarget(context) { try await resetMFA(request, principal: $0, userID: $1) }
         }
         group.post(Self.panelPattern + "/exemption") { request, context in
-            try await forAdmins(request, context) { try await saveExemption(request, principal: $0, userID: $1) }
+            try await withTarget(context) { try await saveExemption(request, principal: $0, userID: $1) }
         }
         group.post(Self.panelPattern + "/enrollment/reset") { request, context in
-            try await forAdmins(request, context) { try await resetEnrollment(request, principal: $0, userID: $1) }
+            try await withTarget(context) { try await resetEnrollment(request, principal: $0, userID: $1) }
         }
     }
 
-    /// Runs `body` with the caller and the route's user id for owners and admins; anyone else gets
-    /// the 403 page.
-    private func forAdmins(
-        _ request: HTTPRequest, _ context: MandateContext,
-        _ body: (Principal, String) async throws -> HTTPResponse
+    /// Runs `body` with the caller and the route's user id.
+    private func withTarget(
+        _ context: MandateContext, _ body: (Principal, String) async throws -> HTTPResponse
     ) async throws -> HTTPResponse {
-        let (principal, id) = try Self.target(context)
-        guard principal.canViewOrganization else {
-            return try await environment.adminOnly(request, principal: principal)
-        }
-        return try await body(principal, id)
-    }
-
-    private static func target(_ context: MandateContext) throws -> (Principal, String) {
-        (try context.requirePrincipal(), try context.route.parameters.require("id"))
+        try await body(try context.requirePrincipal(), try context.route.parameters.require("id"))
     }
 
     /// The services' own permission check, before any form validation: an administrator who may
