@@ -60,6 +60,17 @@ public struct UserService: Sendable {
         return user
     }
 
+    /// The user of the caller's tenant with this email address (case-insensitive), or nil; nil too
+    /// for text that is not an email address. Administrators only.
+    public func user(_ principal: Principal, email: String) async throws(CoreError) -> User? {
+        try principal.requireViewOrganization()
+        guard let address = try? EmailAddress(email) else { return nil }
+        let tenantID = principal.tenant.id
+        return try await environment.read { connection in
+            try UserStore.find(email: address.value, tenantID: tenantID, on: connection)
+        }
+    }
+
     // MARK: Inviting
 
     /// Invites `email` with `role`; `manageUsers: false` invites a read-only admin (nil: the role's

@@ -84,20 +84,10 @@ struct AuditPages: Sendable {
             to: request)
     }
 
-    /// Finds a user of the organization by exact email (case-insensitive), reading the users
-    /// whose email contains it page by page (at most 10 pages of 200).
+    /// Finds a user of the organization by exact email (case-insensitive).
     private func resolver(_ principal: Principal) -> (String) async throws(CoreError) -> String? {
         { [services] email async throws(CoreError) -> String? in
-            let wanted = email.lowercased()
-            var cursor: String?
-            for _ in 0..<10 {
-                let page = try await services.users.list(
-                    principal, filter: UserFilter(search: email), cursor: cursor, limit: 200)
-                if let user = page.users.first(where: { $0.email.lowercased() == wanted }) { return user.id }
-                guard let next = page.nextCursor else { return nil }
-                cursor = next
-            }
-            return nil
+            try await services.users.user(principal, email: email)?.id
         }
     }
 
