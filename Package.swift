@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "Lifecycle", dependencies: ["CLinux"], swiftSettings: swiftSettings),
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
         .target(name: "Postgres", dependencies: ["CLibPQ"], swiftSettings: swiftSettings),
+        // The stores' view of a database, SQLite or PostgreSQL (the dialect seam of DESIGN.md §6).
+        .target(name: "Storage", dependencies: ["SQLite", "Postgres"], swiftSettings: swiftSettings),
         .target(name: "Crypto", dependencies: ["CLibCrypto"], swiftSettings: swiftSettings),
         .target(name: "HTTPClient", dependencies: ["CCurl"], swiftSettings: swiftSettings),
         .target(name: "HTTPServer", dependencies: ["CLinux", "Lifecycle"], swiftSettings: swiftSettings),
@@ -37,21 +39,23 @@ let package = Package(
 
         // The business, the job workers, the web layer and the composition root.
         .target(
-            name: "MandateCore", dependencies: ["SQLite", "Crypto", "Lifecycle", "HTMLTemplates", "QRCode"],
+            name: "MandateCore", dependencies: ["SQLite", "Storage", "Crypto", "Lifecycle", "HTMLTemplates", "QRCode"],
             swiftSettings: swiftSettings),
         .target(
-            name: "MandateJobs", dependencies: ["MandateCore", "HTTPClient", "SQLite", "Crypto", "Lifecycle"],
+            name: "MandateJobs",
+            dependencies: ["MandateCore", "HTTPClient", "SQLite", "Storage", "Crypto", "Lifecycle"],
             path: "Jobs", swiftSettings: swiftSettings),
         .target(
             name: "MandateWeb",
             dependencies: [
-                "MandateCore", "MandateJobs", "HTTPServer", "HTMLTemplates", "Crypto", "SQLite", "Lifecycle",
+                "MandateCore", "MandateJobs", "HTTPServer", "HTMLTemplates", "Crypto", "SQLite", "Storage", "Lifecycle",
             ],
             swiftSettings: swiftSettings),
         .target(
             name: "MandateApp",
             dependencies: [
                 "MandateCore", "MandateJobs", "MandateWeb", "HTTPServer", "HTTPClient", "HTMLTemplates", "SQLite",
+                "Storage",
                 "Lifecycle", "Crypto",
             ],
             swiftSettings: swiftSettings),
@@ -61,35 +65,49 @@ let package = Package(
         .executableTarget(
             name: "mandate-bench",
             dependencies: [
-                "Crypto", "MandateCore", "SQLite", "Lifecycle", "HTMLTemplates", "MandateApp", "MandateWeb",
+                "Crypto", "MandateCore", "SQLite", "Storage", "Lifecycle", "HTMLTemplates", "MandateApp", "MandateWeb",
                 "HTTPServer",
             ],
             path: "Benchmarks/mandate-bench", swiftSettings: swiftSettings),
 
         .executableTarget(
             name: "jobs-bench",
-            dependencies: ["MandateJobs", "MandateCore", "HTTPClient", "SQLite", "Crypto", "Lifecycle"],
+            dependencies: ["MandateJobs", "MandateCore", "HTTPClient", "SQLite", "Storage", "Crypto", "Lifecycle"],
             path: "Benchmarks/jobs-bench", swiftSettings: swiftSettings),
 
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: swiftSettings),
+        // Throw-away databases for tests and benchmarks, on SQLite or on PostgreSQL (MANDATE_TEST_DATABASE).
+        .target(
+            name: "DatabaseTestSupport", dependencies: ["Storage", "Postgres"], path: "Tests/DatabaseTestSupport",
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StorageTests", dependencies: ["Storage", "SQLite", "Postgres", "DatabaseTestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Lifecycle"], swiftSettings: swiftSettings),
         .testTarget(name: "HTMLTemplatesTests", dependencies: ["HTMLTemplates"], swiftSettings: swiftSettings),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "MandateCoreTests", dependencies: ["MandateCore", "SQLite", "Crypto", "Lifecycle", "HTMLTemplates"],
+            name: "MandateCoreTests",
+            dependencies: [
+                "DatabaseTestSupport", "MandateCore", "SQLite", "Storage", "Crypto", "Lifecycle", "HTMLTemplates",
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "MandateJobsTests",
-            dependencies: ["MandateJobs", "MandateCore", "HTTPClient", "SQLite", "Crypto", "Lifecycle"],
+            dependencies: [
+                "DatabaseTestSupport", "MandateJobs", "MandateCore", "HTTPClient", "SQLite", "Storage", "Crypto",
+                "Lifecycle",
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "MandateAppTests",
             dependencies: [
-                "MandateApp", "MandateCore", "MandateJobs", "MandateWeb", "HTTPServer", "SQLite", "Lifecycle",
+                "DatabaseTestSupport", "MandateApp", "MandateCore", "MandateJobs", "MandateWeb", "HTTPServer", "SQLite",
+                "Storage", "Lifecycle",
             ],
             swiftSettings: swiftSettings),
         .testTarget(

@@ -1,6 +1,7 @@
 import Foundation
 import MandateCore
 import SQLite
+import Storage
 
 /// A migrated database in a fresh temporary directory, removed by ``remove()``.
 struct BenchDatabase {

@@ -3,6 +3,7 @@ import Lifecycle
 import MandateCore
 import MandateJobs
 import SQLite
+import Storage
 import Synchronization
 
 /// Percentiles of a latency sample, in milliseconds.

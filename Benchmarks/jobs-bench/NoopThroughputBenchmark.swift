@@ -3,6 +3,7 @@ import Lifecycle
 import MandateCore
 import MandateJobs
 import SQLite
+import Storage
 
 /// How the no-op benchmark enqueues.
 struct EnqueueShape: CustomStringConvertible {

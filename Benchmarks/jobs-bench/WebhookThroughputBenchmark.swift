@@ -4,6 +4,7 @@ import Lifecycle
 import MandateCore
 import MandateJobs
 import SQLite
+import Storage
 
 /// The parts of a webhook-delivering worker, wired to a local sink.
 struct WebhookBenchRig {

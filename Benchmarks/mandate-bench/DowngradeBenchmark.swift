@@ -4,6 +4,7 @@ import HTMLTemplates
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 
 /// Downgrading an enterprise tenant to `free` (DESIGN.md §3, downgrade rules) through the billing
 /// webhook's service, `BillingService.receive`, on a SQLite file: the requirement is that downgrading
@@ -66,7 +67,7 @@ enum DowngradeBenchmark {
                 print("database kept at \(path)")
             }
         }
-        _ = try await Schema.migrator.migrate(database)
+        _ = try await Schema.migrator(for: database.dialect).migrate(database)
         if try await holds(data, database) {
             print("reusing \(path)")
         } else {

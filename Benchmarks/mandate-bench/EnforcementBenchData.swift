@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import SQLite
+import Storage
 
 /// The data of the `enforcement` benchmark, written straight into a migrated database with plain SQL
 /// (the stores are internal to MandateCore; the services are measured, not used to fill the file).

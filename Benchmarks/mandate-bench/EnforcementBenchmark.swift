@@ -4,6 +4,7 @@ import HTMLTemplates
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 
 /// MFA enforcement at scale (DESIGN.md §3 "Enforcement"), through the public services on a SQLite file in a
 /// temporary folder: switching the organization-wide requirement off and on (one row, whatever the
@@ -59,7 +60,7 @@ enum EnforcementBenchmark {
                 try? FileManager.default.removeItem(atPath: directory)
             }
         }
-        _ = try await Schema.migrator.migrate(database)
+        _ = try await Schema.migrator(for: database.dialect).migrate(database)
         if reused == nil {
             let clockStart = ContinuousClock.now
             // No ANALYZE afterwards: the service never runs it, so the plans measured are its plans.

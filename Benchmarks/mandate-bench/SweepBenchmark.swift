@@ -4,6 +4,7 @@ import HTMLTemplates
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 
 /// The enforcement sweep (`EnforcementSweeper`, run by the scheduler every 5 minutes) on a large
 /// database: `--users` (default 1,000,000) users over `--tenants` (default 10,000) tenants, all in
@@ -49,7 +50,7 @@ enum SweepBenchmark {
 
         let database = try Database(path: path, readerCount: 2)
         defer { database.close() }
-        _ = try await Schema.migrator.migrate(database)
+        _ = try await Schema.migrator(for: database.dialect).migrate(database)
         let clock = ManualClock(firstMidnight.addingTimeInterval(30))
         if !reuse {
             let generation = Date()

@@ -5,6 +5,7 @@ import Lifecycle
 import MandateApp
 import MandateCore
 import SQLite
+import Storage
 
 /// `GET /admin/users` of the 100,000-user tenant of the `enforcement` benchmark, rendered
 /// server-side: each request goes through the whole application (router, session cookie
@@ -31,7 +32,7 @@ enum UsersPageBenchmark {
         if reused == nil {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let database = try Database(path: path, readerCount: 1)
-            _ = try await Schema.migrator.migrate(database)
+            _ = try await Schema.migrator(for: database.dialect).migrate(database)
             let start = ContinuousClock.now
             try await data.generate(into: database)
             print("generated in \(EnforcementBenchmark.format(ContinuousClock.now - start))")

@@ -1,6 +1,7 @@
 public import Foundation
 public import MandateCore
 public import SQLite
+public import Storage
 
 /// A message payload a gateway webhook carries (`sms.send`, `email.send`).
 public protocol OutboundMessagePayload: Codable, Sendable {

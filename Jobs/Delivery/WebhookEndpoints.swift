@@ -1,6 +1,7 @@
 public import Foundation
 public import Lifecycle
 public import SQLite
+public import Storage
 import Synchronization
 
 /// Which outbound webhook endpoints are disabled (`webhook_endpoints`): a 410 Gone disables one

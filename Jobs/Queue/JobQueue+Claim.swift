@@ -1,6 +1,7 @@
 import Foundation
 import Lifecycle
 import SQLite
+import Storage
 
 extension JobQueue {
     /// Leases up to `limit` due jobs to `owner` for `leaseDuration`, in priority order, with one

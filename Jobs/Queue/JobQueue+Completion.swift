@@ -1,6 +1,7 @@
 import Foundation
 import Lifecycle
 import SQLite
+import Storage
 
 extension JobQueue {
     /// The longest error text kept in `last_error`; longer texts are cut (a gateway that answers

@@ -2,6 +2,7 @@ import Foundation
 import Lifecycle
 public import MandateCore
 import SQLite
+import Storage
 
 /// What the `mandate jobs …` commands and the metrics need.
 extension JobQueue {

@@ -1,6 +1,7 @@
 import Foundation
 public import MandateCore
 import SQLite
+import Storage
 
 /// What the dashboard's jobs page shows an organization: only the jobs enqueued for it (the
 /// `tenant_id` column), never anyone else's, and never a payload (callers render ``JobRecord``

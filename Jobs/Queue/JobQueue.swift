@@ -2,6 +2,7 @@ import Foundation
 public import Lifecycle
 public import MandateCore
 public import SQLite
+public import Storage
 
 /// The durable job queue on the `jobs` table: claiming with leases, completing in batches,
 /// reaping expired leases, and the operations the CLI needs.

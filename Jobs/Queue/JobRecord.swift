@@ -1,5 +1,6 @@
 public import Foundation
 import SQLite
+import Storage
 
 /// A `jobs` row as the operations commands show it.
 public struct JobRecord: Sendable, Hashable {

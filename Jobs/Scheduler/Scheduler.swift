@@ -1,6 +1,7 @@
 public import Foundation
 public import Lifecycle
 public import SQLite
+public import Storage
 import Synchronization
 
 /// Runs periodic tasks (sweeps, reminders, purges) exactly once per period across every

@@ -1,5 +1,6 @@
 public import Foundation
 public import SQLite
+public import Storage
 
 /// A handler whose jobs have records that must follow them (a message's delivery status).
 ///

@@ -6,6 +6,7 @@ public import MandateCore
 public import MandateJobs
 public import MandateWeb
 public import SQLite
+public import Storage
 import Synchronization
 
 /// The composition root: opens the database, applies migrations and wires the services.
@@ -45,14 +46,14 @@ public final class Application: Sendable {
         }
         let database = try openDatabase(configuration)
         do {
-            let applied = try await Schema.migrator.migrate(database)
+            let applied = try await Schema.migrator(for: database.dialect).migrate(database)
             if !applied.isEmpty {
                 logger.info("migrations applied", ["migrations": .string(applied.joined(separator: ","))])
             }
         } catch {
             database.close()
             throw CommandLineError(
-                .cannotCreate, "cannot migrate the database at \(configuration.databasePath): \(error)",
+                .cannotCreate, "cannot migrate the database at \(configuration.databaseLocation): \(error)",
                 hint: "Is it a Mandate database written by this or an older version?")
         }
         let metrics = MetricsRegistry()
@@ -69,19 +70,28 @@ public final class Application: Sendable {
             environment: environment)
     }
 
-    /// Opens the database file, creating the default folder; explicit paths must already have theirs.
+    /// Opens the database: the SQLite file (creating the default folder; explicit paths must
+    /// already have theirs), or the PostgreSQL server of a `postgres://` URL.
     static func openDatabase(_ configuration: AppConfiguration) throws(CommandLineError) -> Database {
-        let path = configuration.databasePath
-        if path == AppConfiguration.defaultDatabasePath {
+        let location = configuration.databaseLocation
+        if case .sqlite(let path) = location, path == AppConfiguration.defaultDatabasePath {
             try? FileManager.default.createDirectory(
                 atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         }
         do {
-            return try Database(path: path, readerCount: configuration.databaseReaders)
+            return try Database.open(location, connections: configuration.databaseConnections)
         } catch {
-            throw CommandLineError(
-                .cannotCreate, error.message,
-                hint: "Check that the folder exists and is writable, or choose another file with --db or MANDATE_DB.")
+            switch location {
+            case .sqlite:
+                throw CommandLineError(
+                    .cannotCreate, "\(error)",
+                    hint:
+                        "Check that the folder exists and is writable, or choose another file with --db or MANDATE_DB.")
+            case .postgres:
+                throw CommandLineError(
+                    .cannotCreate, "\(error)",
+                    hint: "Check the URL given with --db or MANDATE_DB, and that the server accepts connections.")
+            }
         }
     }
 

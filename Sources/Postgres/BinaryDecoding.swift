@@ -24,6 +24,10 @@ enum BinaryDecoding {
             // A version byte (1), then the JSON text.
             guard bytes.first == 1 else { throw .decoding("unknown jsonb binary version") }
             return .text(String(decoding: bytes.dropFirst(), as: UTF8.self))
+        case PostgresTypeOID.void:
+            return .null
+        case PostgresTypeOID.numeric:
+            return try numeric(bytes)
         case PostgresTypeOID.bytea:
             return .bytea(Array(bytes))
         case PostgresTypeOID.timestamptz, PostgresTypeOID.timestamp:
@@ -46,6 +50,50 @@ enum BinaryDecoding {
 
     /// Microseconds since 2000 to whole milliseconds since 1970, rounding towards the past;
     /// ±infinity stay `Int64.max` and `Int64.min`.
+    /// `numeric` (what `SUM` and `AVG` of integers give): an integer when it has no fraction and
+    /// fits `Int64`, otherwise the nearest double. The binary form is a count of base-10000 digits,
+    /// the weight of the first one, a sign and the display scale, then the digits.
+    private static func numeric(_ bytes: UnsafeRawBufferPointer) throws(PostgresError) -> PostgresValue {
+        guard bytes.count >= 8 else { throw .decoding("numeric value too short (\(bytes.count) bytes)") }
+        func word(_ index: Int) -> Int16 {
+            Int16(bigEndian: bytes.loadUnaligned(fromByteOffset: index * 2, as: Int16.self))
+        }
+        let digitCount = Int(word(0))
+        let weight = Int(word(1))
+        let sign = UInt16(bitPattern: word(2))
+        guard bytes.count == 8 + 2 * digitCount else { throw .decoding("numeric value of the wrong length") }
+        if sign == 0xC000 { return .double(.nan) }
+        if sign == 0xD000 { return .double(.infinity) }
+        if sign == 0xF000 { return .double(-.infinity) }
+        let negative = sign == 0x4000
+        let digits = (0..<digitCount).map { Int64(word(4 + $0)) }
+        // Digits past the decimal point have an index above `weight`.
+        let isIntegral = digits.indices.allSatisfy { $0 <= weight || digits[$0] == 0 }
+        if isIntegral, weight < 5 {
+            var value: Int64 = 0
+            var overflow = false
+            for position in 0...max(weight, 0) where weight >= 0 {
+                let digit = position < digits.count ? digits[position] : 0
+                let (shifted, o1) = value.multipliedReportingOverflow(by: 10_000)
+                let (sum, o2) = shifted.addingReportingOverflow(digit)
+                overflow = overflow || o1 || o2
+                value = sum
+            }
+            if !overflow { return .int64(negative ? -value : value) }
+        }
+        var value = 0.0
+        for (index, digit) in digits.enumerated() {
+            value += Double(digit) * pow10000(weight - index)
+        }
+        return .double(negative ? -value : value)
+    }
+
+    private static func pow10000(_ exponent: Int) -> Double {
+        var result = 1.0
+        for _ in 0..<abs(exponent) { result *= 10_000 }
+        return exponent < 0 ? 1 / result : result
+    }
+
     static func unixMilliseconds(sinceY2KMicroseconds microseconds: Int64) -> Int64 {
         if microseconds == .max || microseconds == .min { return microseconds }
         let (sinceUnix, overflow) = microseconds.addingReportingOverflow(PostgresEpoch.unixOffsetMicroseconds)

@@ -44,11 +44,43 @@ extension PostgresConnection {
                 throw .misuse("parameter $\(index + 1): \(error.message)", sql: sql)
             }
         }
-        let result = PQexecParams(
-            handle, sql, Int32(encoded.count), encoded.map(\.typeOID), encoded.map { UnsafePointer($0.bytes) },
-            encoded.map(\.length), encoded.map(\.format), 1)
+        let result: OpaquePointer?
+        if usesPreparedStatements && !encoded.isEmpty {
+            let name = try preparedStatement(for: sql, types: encoded.map(\.typeOID), on: handle)
+            result = PQexecPrepared(
+                handle, name, Int32(encoded.count), encoded.map { UnsafePointer($0.bytes) }, encoded.map(\.length),
+                encoded.map(\.format), 1)
+        } else {
+            result = PQexecParams(
+                handle, sql, Int32(encoded.count), encoded.map(\.typeOID), encoded.map { UnsafePointer($0.bytes) },
+                encoded.map(\.length), encoded.map(\.format), 1)
+        }
         defer { PQclear(result) }
         return try body(try checked(result, sql: sql))
+    }
+
+    /// The name of the statement prepared for `sql` with these parameter types, preparing it first
+    /// when this connection has not yet. A NULL's type is left to the server (0), so the same SQL
+    /// with NULLs in other places is a different statement.
+    private func preparedStatement(for sql: String, types: [Oid], on handle: OpaquePointer) throws(PostgresError)
+        -> String
+    {
+        var key = sql
+        for type in types {
+            key += ",\(type)"
+        }
+        if let name = preparedStatements[key] { return name }
+        if preparedStatements.count >= Self.preparedStatementCapacity {
+            let cleared = PQexec(handle, "DEALLOCATE ALL")
+            PQclear(cleared)
+            preparedStatements.removeAll(keepingCapacity: true)
+        }
+        let name = "mandate_\(preparedStatements.count + 1)"
+        let result = PQprepare(handle, name, sql, Int32(types.count), types)
+        defer { PQclear(result) }
+        try checked(result, sql: sql)
+        preparedStatements[key] = name
+        return name
     }
 
     private static func rows(of result: OpaquePointer, sql: String) throws(PostgresError) -> [PostgresRow] {

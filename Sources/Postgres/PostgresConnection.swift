@@ -17,6 +17,15 @@ public final class PostgresConnection {
     var handle: OpaquePointer?
     /// Host, port, database and role, for messages; never the password.
     public let target: String
+    /// Server-side prepared statements by SQL text and parameter types (see
+    /// ``usesPreparedStatements``), named `mandate_1`, `mandate_2`, …
+    var preparedStatements: [String: String] = [:]
+    /// Whether queries with parameters are prepared once per connection and then executed by name,
+    /// which spares the server parsing and planning the same statement again. On by default.
+    public var usesPreparedStatements = true
+    /// Upper bound of prepared statements per connection; past it they are all deallocated, so SQL
+    /// built at run time cannot grow the server's memory without limit.
+    static let preparedStatementCapacity = 256
 
     /// Connects to the server named by `connectionString`.
     ///
@@ -61,6 +70,7 @@ public final class PostgresConnection {
     public func close() {
         PQfinish(handle)
         handle = nil
+        preparedStatements.removeAll()
     }
 
     /// Whether the connection is open and healthy (false after ``close()`` or a lost connection).

@@ -17,6 +17,8 @@ enum PostgresTypeOID {
     static let json: Oid = 114
     static let float4: Oid = 700
     static let float8: Oid = 701
+    static let numeric: Oid = 1700
+    static let void: Oid = 2278
     static let unknown: Oid = 705
     static let bpchar: Oid = 1042
     static let varchar: Oid = 1043

@@ -12,7 +12,7 @@
 /// fails, every member of the group gets that error, as each would have on its own commit; the
 /// jobs after the failure point start a new group.
 enum GroupCommit {
-    static func run(_ items: [WorkItem], on connection: Connection) {
+    static func run(_ items: [WorkItem], on connection: SQLiteConnection) {
         var remaining = items[...]
         while !remaining.isEmpty {
             do {
@@ -45,7 +45,7 @@ enum GroupCommit {
     }
 }
 
-extension Connection {
+extension SQLiteConnection {
     /// ``savepoint(_:_:)`` for one member of a group commit, with constant SQL (no identifier
     /// quoting or statement lookup by a freshly built string on this hot path).
     func groupCommitSavepoint<T>(_ body: () throws -> T) throws -> T {

@@ -1,6 +1,6 @@
 import CSQLite
 
-/// How a ``Connection`` opens its database file.
+/// How a ``SQLiteConnection`` opens its database file.
 public enum OpenMode: Sendable, Hashable {
     /// Read only; the file must exist. Writes fail with ``SQLiteError/Reason/readOnly``.
     case readOnly

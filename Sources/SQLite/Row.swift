@@ -19,6 +19,13 @@ public struct Row: Sendable {
         self.values = Array(values.prefix(count))
     }
 
+    /// Rows with the same columns, e.g. read from another engine: `values` holds one array per
+    /// row, in column order; they share one column layout. `sql` is named in decoding errors.
+    public static func rows(columns: [String], values: [[SQLValue]], sql: String?) -> [Row] {
+        let layout = RowLayout(names: columns, sql: sql)
+        return values.map { Row(layout: layout, values: $0) }
+    }
+
     /// The number of columns.
     public var count: Int { values.count }
 

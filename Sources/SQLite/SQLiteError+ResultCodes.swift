@@ -59,7 +59,7 @@ extension SQLiteError {
         SQLiteError(reason: .decoding, extendedResultCode: SQLITE_MISMATCH, message: message, sql: sql)
     }
 
-    /// A call on a closed ``Database`` (`SQLITE_MISUSE`).
+    /// A call on a closed ``SQLiteDatabase`` (`SQLITE_MISUSE`).
     static func closed(path: String) -> SQLiteError {
         SQLiteError(
             reason: .closed, extendedResultCode: SQLITE_MISUSE,

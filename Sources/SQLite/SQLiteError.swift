@@ -47,7 +47,7 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
         case decoding
         /// A migration failed, or the recorded migrations do not match this binary.
         case migration
-        /// The ``Database`` was closed before the call.
+        /// The ``SQLiteDatabase`` was closed before the call.
         case closed
         /// Anything else (SQL syntax errors, `SQLITE_ERROR`, out of memory, ...).
         case other

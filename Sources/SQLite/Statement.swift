@@ -2,9 +2,9 @@ import CSQLite
 
 /// A prepared SQL statement (`sqlite3_stmt`), finalized in `deinit`.
 ///
-/// Not `Sendable`: it belongs to its ``Connection`` and must be used on that connection's thread.
-/// Most code never sees one: ``Connection`` prepares, caches, binds, steps and resets statements
-/// itself. ``Connection/prepare(_:)`` hands out uncached statements for manual stepping.
+/// Not `Sendable`: it belongs to its ``SQLiteConnection`` and must be used on that connection's thread.
+/// Most code never sees one: ``SQLiteConnection`` prepares, caches, binds, steps and resets statements
+/// itself. ``SQLiteConnection/prepare(_:)`` hands out uncached statements for manual stepping.
 public final class Statement {
     /// The `sqlite3_stmt*`.
     let handle: OpaquePointer

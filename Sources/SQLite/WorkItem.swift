@@ -9,7 +9,7 @@ class WorkItem: @unchecked Sendable {
     // @unchecked: the base class has no stored state; subclasses document their own safety.
 
     /// Runs the job on the worker thread that owns `connection`. The base does nothing.
-    func perform(on connection: Connection) {}
+    func perform(on connection: SQLiteConnection) {}
 
     /// Whether the job may share one transaction with neighbouring jobs (group commit): true for
     /// async writes (`BEGIN IMMEDIATE`), whose callers only learn the result after the commit.
@@ -19,7 +19,7 @@ class WorkItem: @unchecked Sendable {
     /// the group, in a savepoint of its own (so a body that throws undoes only its own work).
     /// Returns the member to finish after the group's COMMIT, or nil when the job was cancelled
     /// while queued (its caller has already been resumed). The base runs nothing.
-    func performInGroup(on connection: Connection) -> (any GroupCommitMember)? { nil }
+    func performInGroup(on connection: SQLiteConnection) -> (any GroupCommitMember)? { nil }
 }
 
 /// One job of a group commit whose body has run and whose caller waits for the COMMIT.
@@ -34,7 +34,7 @@ protocol GroupCommitMember {
 
 /// Runs `body`, inside a transaction when `transaction` is set.
 private func run<T>(
-    _ body: @Sendable (Connection) throws -> T, transaction: TransactionKind?, on connection: Connection
+    _ body: @Sendable (SQLiteConnection) throws -> T, transaction: TransactionKind?, on connection: SQLiteConnection
 ) throws -> T {
     guard let transaction else { return try body(connection) }
     return try connection.transaction(transaction) { try body(connection) }
@@ -61,12 +61,12 @@ final class AsyncWorkItem<T: Sendable>: WorkItem, @unchecked Sendable {
     // release ordering, and afterwards read only by the single thread that wins the acquiring
     // compare-exchange on `state`; `body` and `transaction` are immutable.
 
-    private let body: @Sendable (Connection) throws -> T
+    private let body: @Sendable (SQLiteConnection) throws -> T
     private let transaction: TransactionKind?
     private var continuation: UnsafeContinuation<T, any Error>?
     private let state = Atomic<UInt8>(AsyncWorkState.created)
 
-    init(transaction: TransactionKind?, body: @escaping @Sendable (Connection) throws -> T) {
+    init(transaction: TransactionKind?, body: @escaping @Sendable (SQLiteConnection) throws -> T) {
         self.body = body
         self.transaction = transaction
     }
@@ -103,7 +103,7 @@ final class AsyncWorkItem<T: Sendable>: WorkItem, @unchecked Sendable {
         state.compareExchange(expected: expected, desired: desired, ordering: .acquiringAndReleasing).exchanged
     }
 
-    override func perform(on connection: Connection) {
+    override func perform(on connection: SQLiteConnection) {
         // Skips jobs whose caller was cancelled while they waited in the queue.
         guard let continuation = claim() else { return }
         do {
@@ -115,7 +115,7 @@ final class AsyncWorkItem<T: Sendable>: WorkItem, @unchecked Sendable {
 
     override var joinsGroupCommit: Bool { transaction == .immediate }
 
-    override func performInGroup(on connection: Connection) -> (any GroupCommitMember)? {
+    override func performInGroup(on connection: SQLiteConnection) -> (any GroupCommitMember)? {
         guard let continuation = claim() else { return nil }
         let result = Result { try connection.groupCommitSavepoint { try body(connection) } }
         return AsyncGroupCommitMember(continuation: continuation, result: result)
@@ -146,17 +146,17 @@ final class BlockingWorkItem<T: Sendable>: WorkItem, @unchecked Sendable {
     // @unchecked: `result` is written by the worker thread before `done.signal()` and read by the
     // waiting thread only after `done.wait()` returns; the semaphore orders the two.
 
-    private let body: @Sendable (Connection) throws -> T
+    private let body: @Sendable (SQLiteConnection) throws -> T
     private let transaction: TransactionKind?
     private var result: Result<T, any Error>?
     private let done = DispatchSemaphore(value: 0)
 
-    init(transaction: TransactionKind?, body: @escaping @Sendable (Connection) throws -> T) {
+    init(transaction: TransactionKind?, body: @escaping @Sendable (SQLiteConnection) throws -> T) {
         self.body = body
         self.transaction = transaction
     }
 
-    override func perform(on connection: Connection) {
+    override func perform(on connection: SQLiteConnection) {
         result = Result { try run(body, transaction: transaction, on: connection) }
         done.signal()
     }

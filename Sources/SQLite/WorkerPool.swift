@@ -1,7 +1,7 @@
 import Foundation
 import Glibc
 
-/// Dedicated threads, each owning one ``Connection``, serving one shared FIFO job queue.
+/// Dedicated threads, each owning one ``SQLiteConnection``, serving one shared FIFO job queue.
 ///
 /// SQLite calls block (file I/O, busy waits of up to the busy timeout), so they never run on
 /// Swift's cooperative pool, whose few threads would starve. Each connection is confined to its
@@ -21,7 +21,7 @@ final class WorkerPool: @unchecked Sendable {
 
     /// Starts one thread per connection; each connection is handed to its thread and never touched
     /// by the caller again.
-    init(name: String, connections: [Connection]) throws(SQLiteError) {
+    init(name: String, connections: [SQLiteConnection]) throws(SQLiteError) {
         self.name = name
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
@@ -129,10 +129,10 @@ final class WorkerPool: @unchecked Sendable {
 /// What one worker thread owns: its connection, and the pool it takes jobs from.
 private final class WorkerContext {
     let pool: WorkerPool
-    let connection: Connection
+    let connection: SQLiteConnection
     let threadName: String
 
-    init(pool: WorkerPool, connection: Connection, threadName: String) {
+    init(pool: WorkerPool, connection: SQLiteConnection, threadName: String) {
         self.pool = pool
         self.connection = connection
         self.threadName = threadName

@@ -4,6 +4,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// Tenant API keys: the secret is shown once, stored hashed, works as a bearer token until revoked.

@@ -3,6 +3,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// Billing webhooks and plan changes (issue 7; DESIGN.md §3 "Plans and entitlements", the downgrade

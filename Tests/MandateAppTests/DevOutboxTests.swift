@@ -5,6 +5,7 @@ import Lifecycle
 import MandateCore
 import MandateWeb
 import SQLite
+import Storage
 import Testing
 
 /// The dev outbox (DESIGN.md §5): signed SMS and email webhooks to `/dev/outbox/*` are verified

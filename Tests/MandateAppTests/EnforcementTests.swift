@@ -3,6 +3,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// MFA enforcement through the API (issue 6): one test per row of the issue's table and per rule

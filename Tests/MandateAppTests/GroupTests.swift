@@ -3,6 +3,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// `/api/v1/groups` and memberships (`addedAt` starts enforcement periods, so it must not move).

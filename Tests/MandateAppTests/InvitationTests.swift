@@ -4,6 +4,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// Invitations: a single-use link valid for 7 days, stored hashed; accepting it activates the user.

@@ -1,6 +1,8 @@
+import DatabaseTestSupport
 import Foundation
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 @testable import MandateApp
@@ -11,17 +13,15 @@ import Testing
 struct JobsCommandTests {
     /// A fresh migrated database file, open for the test to arrange and inspect rows.
     struct Fixture {
-        let directory: URL
+        let scratch: ScratchDatabase
         let path: String
         let database: Database
 
         init() async throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "mandate-jobs-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            path = directory.appendingPathComponent("jobs.sqlite").path
-            database = try Database(path: path, readerCount: 1)
-            _ = try await Schema.migrator.migrate(database)
+            scratch = try ScratchDatabase(label: "jobscommand")
+            path = scratch.argument
+            database = try scratch.open(connections: 1)
+            _ = try await Schema.migrator(for: database.dialect).migrate(database)
         }
 
         /// Enqueues a job now and returns its id.
@@ -67,7 +67,6 @@ struct JobsCommandTests {
 
         func close() {
             database.close()
-            try? FileManager.default.removeItem(at: directory)
         }
     }
 

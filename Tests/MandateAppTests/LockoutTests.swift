@@ -3,6 +3,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// The failure counter and growing lockout (SECURITY.md "Sign-in, lockout, enumeration").

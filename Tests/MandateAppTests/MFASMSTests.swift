@@ -4,6 +4,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// SMS codes: enrollment, the sign-in challenge, expiry, wrong tries, resends, binding, and the

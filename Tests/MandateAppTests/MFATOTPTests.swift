@@ -4,6 +4,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// Authenticator apps, recovery codes and the sign-in challenge (DESIGN.md §3 "MFA factors",

@@ -3,6 +3,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// `GET /me` decides the caller's MFA status from what authentication read, unless a group policy

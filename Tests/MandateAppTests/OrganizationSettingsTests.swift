@@ -3,6 +3,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// `GET|PATCH /api/v1/organization/settings`: defaults, ranges, unknown fields, auditing.

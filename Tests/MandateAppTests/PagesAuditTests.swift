@@ -3,6 +3,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// The audit log page (`/admin/audit`) and its CSV export (`/admin/audit/export.csv`).

@@ -4,6 +4,7 @@ import Lifecycle
 import MandateApp
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// SECURITY.md "CSRF: a session-bound token on every state-changing form (sign-in form too), and

@@ -4,6 +4,7 @@ import Lifecycle
 import MandateApp
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// SECURITY.md "Headers on every HTML response", the layout's accessibility rules (a label for

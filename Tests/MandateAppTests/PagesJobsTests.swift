@@ -5,6 +5,7 @@ import MandateApp
 import MandateCore
 import MandateJobs
 import SQLite
+import Storage
 import Testing
 
 /// The organization's jobs page (`/admin/jobs`) and the retry of a dead job.

@@ -3,6 +3,7 @@ import HTMLTemplates
 import HTTPServer
 import Lifecycle
 import SQLite
+import Storage
 import Testing
 
 @testable import MandateCore

@@ -3,6 +3,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// Group policies on the dashboard (`/admin/policies`), through `MFAPolicyService`.

@@ -3,6 +3,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// `POST /account/mfa/recovery-codes`: new recovery codes from the security page, after the password.

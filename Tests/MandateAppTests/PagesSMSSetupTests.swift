@@ -3,6 +3,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// SMS setup through the pages (issue 8: "SMS setup (phone → code → done)") and the SMS

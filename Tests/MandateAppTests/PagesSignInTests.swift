@@ -3,6 +3,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// The sign-in path of the dashboard through its forms and cookies (issue 8, first slice).

@@ -3,6 +3,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// The people list (`GET /admin/users`) and its bulk changes (`POST /admin/users/bulk`).

@@ -4,6 +4,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// Password rules as the API applies them: invitation acceptance, sign-in, storage and rehashing.

@@ -3,6 +3,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// `POST /api/v1/me/password` (SECURITY.md: "Changing a password needs the current one and ends

@@ -4,6 +4,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// `PasswordPolicy` on its own (SECURITY.md "Passwords"): length in code points after NFKC,

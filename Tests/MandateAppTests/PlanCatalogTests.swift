@@ -3,6 +3,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// The plan catalog and entitlements (DESIGN.md §3 "Plans and entitlements").

@@ -3,6 +3,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// Read-only admins (DESIGN.md §3: the `manageUsers` permission): an admin without it sees what

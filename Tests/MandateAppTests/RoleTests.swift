@@ -3,6 +3,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// Who may do what: members, admins and owners (DESIGN.md §3 "Tenants, users, groups").

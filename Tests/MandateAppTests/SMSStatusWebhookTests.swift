@@ -4,6 +4,7 @@ import Lifecycle
 import MandateCore
 import MandateWeb
 import SQLite
+import Storage
 import Testing
 
 /// `POST /webhooks/sms/status` (SECURITY.md "Webhooks"): signature before parsing, ±5 minutes,

@@ -4,6 +4,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// Session tokens, their storage and their lifetime (SECURITY.md "Sessions and the dashboard",

@@ -4,6 +4,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// Sign-in refusals must not tell which part was wrong (SECURITY.md "Sign-in, lockout,

@@ -4,6 +4,7 @@ import Lifecycle
 import MandateApp
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// SECURITY.md: "every id-bearing route, called with another tenant's id, answers 404 — test it

@@ -3,6 +3,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// `GET /api/v1/users`: keyset pagination, search and filters.

@@ -2,6 +2,7 @@ import Foundation
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// Every inbound webhook writes a row, even a refused one: `Housekeeping.pruneWebhookRecords`

@@ -1,24 +1,24 @@
+import DatabaseTestSupport
 import Foundation
 import SQLite
+import Storage
 
 @testable import MandateCore
 
 extension EnforcementSQLPropertyTests {
     /// A fresh file migrated with the whole schema, removed afterwards.
     final class PropertyDatabase: Sendable {
-        let directory: String
+        let scratch: ScratchDatabase
         let database: Database
 
         init() throws {
-            directory = NSTemporaryDirectory() + "mandate-enforcement-" + UUID().uuidString
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            database = try Database(path: directory + "/test.sqlite", readerCount: 1)
-            _ = try Schema.migrator.migrateBlocking(database)
+            scratch = try ScratchDatabase(label: "enforcement")
+            database = try scratch.open(connections: 1)
+            _ = try Schema.migrator(for: database.dialect).migrateBlocking(database)
         }
 
         deinit {
             database.close()
-            try? FileManager.default.removeItem(atPath: directory)
         }
     }
 

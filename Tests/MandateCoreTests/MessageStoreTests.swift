@@ -1,6 +1,7 @@
 import Foundation
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 @Suite("Messages: recording, forward-only status, provider callbacks")

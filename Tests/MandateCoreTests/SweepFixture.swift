@@ -1,8 +1,10 @@
 import Crypto
+import DatabaseTestSupport
 import Foundation
 import HTMLTemplates
 import Lifecycle
 import SQLite
+import Storage
 import Testing
 
 @testable import MandateCore
@@ -11,7 +13,7 @@ import Testing
 /// real plan catalog and templates), plus shortcuts to insert tenants, users and sessions and to
 /// read back sessions, audit events, notices and queued emails.
 final class SweepFixture: Sendable {
-    let directory: String
+    let scratch: ScratchDatabase
     let database: Database
     let clock: ManualClock
     let environment: CoreEnvironment
@@ -43,10 +45,9 @@ final class SweepFixture: Sendable {
     }()
 
     init(start: Date) async throws {
-        directory = NSTemporaryDirectory() + "mandate-sweep-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        database = try Database(path: directory + "/test.sqlite", readerCount: 2)
-        _ = try await Schema.migrator.migrate(database)
+        scratch = try ScratchDatabase(label: "sweep")
+        database = try scratch.open(connections: 2)
+        _ = try await Schema.migrator(for: database.dialect).migrate(database)
         clock = ManualClock(start)
         environment = Self.environment(database: database, clock: clock)
     }
@@ -63,18 +64,18 @@ final class SweepFixture: Sendable {
 
     /// A second connection set to the same file: what another process sees.
     func openSecondDatabase() throws -> Database {
-        try Database(path: directory + "/test.sqlite", readerCount: 1)
+        try scratch.open(connections: 1)
     }
 
     deinit {
         // Closing joins threads: do it off the cooperative pool, which parallel tests need.
         let database = self.database
         let hasher = environment.hasher
-        let directory = self.directory
+        let scratch = self.scratch
         Thread {
             hasher.shutdown()
             database.close()
-            try? FileManager.default.removeItem(atPath: directory)
+            withExtendedLifetime(scratch) {}
         }.start()
     }
 

@@ -1,22 +1,22 @@
+import DatabaseTestSupport
 import Foundation
 import MandateCore
 import SQLite
+import Storage
 
-/// A fresh database file in its own temporary directory, migrated with the outbox schema;
-/// the directory is removed when the value goes away.
+/// A fresh database (see `ScratchDatabase`) migrated with the whole schema; it is removed when
+/// the value goes away.
 final class TemporaryDatabase: Sendable {
-    let directory: String
+    let scratch: ScratchDatabase
     let database: Database
 
     init() throws {
-        directory = NSTemporaryDirectory() + "mandate-core-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        database = try Database(path: directory + "/test.sqlite", readerCount: 1)
-        _ = try Migrator(OutboxSchema.migrations).migrateBlocking(database)
+        scratch = try ScratchDatabase(label: "core")
+        database = try scratch.open(connections: 1)
+        _ = try Schema.migrator(for: database.dialect).migrateBlocking(database)
     }
 
     deinit {
         database.close()
-        try? FileManager.default.removeItem(atPath: directory)
     }
 }

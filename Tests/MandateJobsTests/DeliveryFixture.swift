@@ -4,6 +4,7 @@ import Lifecycle
 import MandateCore
 import MandateJobs
 import SQLite
+import Storage
 
 /// Everything a delivery test needs: a fresh database, a manual clock, a scripted sink, the SMS
 /// and email gateways pointing at it, and a worker pool driven step by step with

@@ -3,6 +3,7 @@ import Lifecycle
 import MandateCore
 import MandateJobs
 import SQLite
+import Storage
 import Testing
 
 @Suite("Queue engine: idempotency, priority, deadlines, attempts, dead letters")

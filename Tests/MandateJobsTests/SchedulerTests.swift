@@ -2,6 +2,7 @@ import Foundation
 import Lifecycle
 import MandateJobs
 import SQLite
+import Storage
 import Synchronization
 import Testing
 

@@ -1,29 +1,27 @@
+import DatabaseTestSupport
 import Foundation
 import MandateCore
 import SQLite
+import Storage
 
-/// A fresh database file in its own temporary directory, migrated with the outbox schema;
-/// the directory is removed when the value goes away.
+/// A fresh database (see `ScratchDatabase`) migrated with the whole schema; it is removed when
+/// the value goes away.
 final class TemporaryDatabase: Sendable {
-    let directory: String
-    let path: String
+    let scratch: ScratchDatabase
     let database: Database
 
     init(readerCount: Int = 2) throws {
-        directory = NSTemporaryDirectory() + "mandate-jobs-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        path = directory + "/test.sqlite"
-        database = try Database(path: path, readerCount: readerCount)
-        _ = try Migrator(OutboxSchema.migrations).migrateBlocking(database)
+        scratch = try ScratchDatabase(label: "jobs")
+        database = try scratch.open(connections: readerCount)
+        _ = try Schema.migrator(for: database.dialect).migrateBlocking(database)
     }
 
-    /// A second `Database` on the same file, as another process would open it.
+    /// A second `Database` on the same data, as another process would open it.
     func openAnother() throws -> Database {
-        try Database(path: path, readerCount: 2)
+        try scratch.open(connections: 2)
     }
 
     deinit {
         database.close()
-        try? FileManager.default.removeItem(atPath: directory)
     }
 }

@@ -3,6 +3,7 @@ import Lifecycle
 import MandateCore
 import MandateJobs
 import SQLite
+import Storage
 import Testing
 
 /// The tenant-scoped operations behind the dashboard's jobs page: one tenant never sees or

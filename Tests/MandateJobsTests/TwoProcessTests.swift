@@ -4,6 +4,7 @@ import Lifecycle
 import MandateCore
 import MandateJobs
 import SQLite
+import Storage
 import Testing
 
 @Suite("Two Database instances on one file (server and worker processes)")

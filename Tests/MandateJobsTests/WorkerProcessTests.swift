@@ -1,3 +1,4 @@
+import DatabaseTestSupport
 import Foundation
 import FoundationNetworking
 import Glibc
@@ -5,6 +6,7 @@ import Lifecycle
 import MandateCore
 import MandateJobs
 import SQLite
+import Storage
 import Synchronization
 import Testing
 
@@ -23,8 +25,8 @@ struct WorkerProcessTests {
 
     @Test("kill -9 mid-delivery loses nothing: another worker delivers every job, duplicates share the webhook-id")
     func killNineMidDelivery() async throws {
-        let directory = try Self.temporaryDirectory()
-        let path = directory.appendingPathComponent("jobs.sqlite").path
+        let scratch = try ScratchDatabase(label: "workers")
+        let path = scratch.argument
         let count = 40
         let messageIDs = try await Self.enqueueEmails(count, databasePath: path)
         // Each delivery takes 100 ms, so the first worker is surely mid-delivery when killed.
@@ -55,7 +57,7 @@ struct WorkerProcessTests {
         for request in sink.requests {
             #expect(request.header("webhook-id") == Self.messageID(request))
         }
-        let monitor = try Database(path: path, readerCount: 1)
+        let monitor = try Database.open(DatabaseLocation(path), connections: 1)
         defer { monitor.close() }
         let settled = try await eventually(timeout: .seconds(20)) {
             try await Self.jobStates(monitor) == ["succeeded": count]
@@ -66,8 +68,8 @@ struct WorkerProcessTests {
 
     @Test("mandate serve and mandate worker writing at once never surface 'database is locked'")
     func serverAndWorkerTogether() async throws {
-        let directory = try Self.temporaryDirectory()
-        let path = directory.appendingPathComponent("shared.sqlite").path
+        let scratch = try ScratchDatabase(label: "shared")
+        let path = scratch.argument
         let sink = try WebhookSink { _, _ in .respond(status: 200) }
         defer { sink.stop() }
         let environment = [
@@ -170,15 +172,15 @@ struct WorkerProcessTests {
 
     /// Creates (and migrates with the whole schema, as the binary will) and fills a database.
     static func enqueueEmails(_ count: Int, databasePath: String) async throws -> Set<String> {
-        let database = try Database(path: databasePath, readerCount: 1)
+        let database = try Database.open(DatabaseLocation(databasePath), connections: 1)
         defer { database.close() }
-        _ = try await Schema.migrator.migrate(database)
+        _ = try await Schema.migrator(for: database.dialect).migrate(database)
         return try await enqueueEmails(count, into: database, tag: "crash")
     }
 
     static func enqueueEmails(_ count: Int, into database: Database, tag: String) async throws -> Set<String> {
-        if try await Schema.migrator.pendingIDs(database).isEmpty == false {
-            _ = try await Schema.migrator.migrate(database)
+        if try await Schema.migrator(for: database.dialect).pendingIDs(database).isEmpty == false {
+            _ = try await Schema.migrator(for: database.dialect).migrate(database)
         }
         let ids = try await database.write { connection in
             try (0..<count).map { index in

@@ -1,7 +1,7 @@
 import SQLite
 import Testing
 
-@Suite("Connection settings")
+@Suite("SQLiteConnection settings")
 struct ConnectionSettingsTests {
     @Test("writer: WAL, synchronous NORMAL, foreign keys, busy timeout; readers: foreign keys, timeout, read-only")
     func databaseConnections() async throws {
@@ -25,7 +25,8 @@ struct ConnectionSettingsTests {
     @Test("a custom busy timeout is applied")
     func customBusyTimeout() async throws {
         try await withTemporaryDirectory { directory in
-            let database = try Database(path: directory + "/t.sqlite", readerCount: 1, busyTimeout: .milliseconds(1500))
+            let database = try SQLiteDatabase(
+                path: directory + "/t.sqlite", readerCount: 1, busyTimeout: .milliseconds(1500))
             defer { database.close() }
             let timeouts = try await [
                 database.read { try $0.queryOne("PRAGMA busy_timeout")?[0] },
@@ -40,11 +41,11 @@ struct ConnectionSettingsTests {
         try await withTemporaryDirectory { directory in
             let path = directory + "/t.sqlite"
             do {
-                let database = try Database(path: path, readerCount: 1)
+                let database = try SQLiteDatabase(path: path, readerCount: 1)
                 try await database.write { try $0.execute("CREATE TABLE t (x)") }
                 database.close()
             }
-            let reader = try Connection(path: path, mode: .readOnly)
+            let reader = try SQLiteConnection(path: path, mode: .readOnly)
             #expect(try reader.queryOne("PRAGMA journal_mode")?[0] == .text("wal"))
         }
     }

@@ -16,7 +16,7 @@ struct ConstraintErrorTests {
         INSERT INTO users (id, email, age) VALUES (1, 'a@example.com', 30);
         """
 
-    private func failure(_ connection: Connection, _ sql: String) throws -> SQLiteError {
+    private func failure(_ connection: SQLiteConnection, _ sql: String) throws -> SQLiteError {
         try #require(throws: SQLiteError.self) { try connection.run(sql) }
     }
 
@@ -90,9 +90,9 @@ struct ConstraintErrorTests {
     func readOnly() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory + "/test.sqlite"
-            let writer = try Connection(path: path, mode: .readWriteCreate)
+            let writer = try SQLiteConnection(path: path, mode: .readWriteCreate)
             try writer.execute(Self.schema)
-            let reader = try Connection(path: path, mode: .readOnly)
+            let reader = try SQLiteConnection(path: path, mode: .readOnly)
             let error = try failure(reader, "DELETE FROM posts")
             #expect(error.reason == .readOnly)
             #expect(error.resultCode == 8)

@@ -3,7 +3,7 @@ import Foundation
 import SQLite
 import Testing
 
-@Suite("Database concurrency")
+@Suite("SQLiteDatabase concurrency")
 struct DatabaseConcurrencyTests {
     @Test("reads keep flowing and see the committed state while a write transaction is open")
     func readsDuringWrite() async throws {
@@ -62,12 +62,12 @@ struct DatabaseConcurrencyTests {
         }
     }
 
-    @Test("two Database instances on one file write concurrently without SQLITE_BUSY")
+    @Test("two SQLiteDatabase instances on one file write concurrently without SQLITE_BUSY")
     func twoInstancesWriting() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory + "/shared.sqlite"
-            let first = try Database(path: path, readerCount: 1)
-            let second = try Database(path: path, readerCount: 1)
+            let first = try SQLiteDatabase(path: path, readerCount: 1)
+            let second = try SQLiteDatabase(path: path, readerCount: 1)
             defer {
                 first.close()
                 second.close()
@@ -108,7 +108,7 @@ struct DatabaseConcurrencyTests {
     func separateProcessWriting() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory + "/shared.sqlite"
-            let database = try Database(path: path, readerCount: 1)
+            let database = try SQLiteDatabase(path: path, readerCount: 1)
             defer { database.close() }
             try await database.write { try $0.execute("CREATE TABLE events (source TEXT, n INTEGER)") }
 

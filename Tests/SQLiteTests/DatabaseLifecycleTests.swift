@@ -2,13 +2,13 @@ import Foundation
 import SQLite
 import Testing
 
-@Suite("Database opening and closing")
+@Suite("SQLiteDatabase opening and closing")
 struct DatabaseLifecycleTests {
     @Test("a missing directory gives cantOpen naming the path")
     func missingDirectory() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory + "/does/not/exist/app.sqlite"
-            let error = try #require(throws: SQLiteError.self) { try Database(path: path) }
+            let error = try #require(throws: SQLiteError.self) { try SQLiteDatabase(path: path) }
             #expect(error.reason == .cantOpen)
             #expect(error.message.contains(path))
         }
@@ -20,7 +20,7 @@ struct DatabaseLifecycleTests {
             let file = directory + "/plain-file"
             try "not a directory".write(toFile: file, atomically: true, encoding: .utf8)
             let path = file + "/app.sqlite"
-            let error = try #require(throws: SQLiteError.self) { try Database(path: path) }
+            let error = try #require(throws: SQLiteError.self) { try SQLiteDatabase(path: path) }
             #expect(error.reason == .cantOpen)
             #expect(error.message.contains(path))
         }
@@ -36,7 +36,7 @@ struct DatabaseLifecycleTests {
             try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: locked)
             defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: locked) }
             let path = locked + "/app.sqlite"
-            let error = try #require(throws: SQLiteError.self) { try Database(path: path) }
+            let error = try #require(throws: SQLiteError.self) { try SQLiteDatabase(path: path) }
             #expect(error.reason == .cantOpen)
             #expect(error.message.contains(path))
         }
@@ -47,7 +47,7 @@ struct DatabaseLifecycleTests {
         try await withTemporaryDirectory { directory in
             let path = directory + "/garbage.sqlite"
             try String(repeating: "garbage ", count: 512).write(toFile: path, atomically: true, encoding: .utf8)
-            let error = try #require(throws: SQLiteError.self) { try Database(path: path) }
+            let error = try #require(throws: SQLiteError.self) { try SQLiteDatabase(path: path) }
             #expect(error.reason == .corrupt)
             #expect(error.message.contains(path))
         }
@@ -57,7 +57,7 @@ struct DatabaseLifecycleTests {
     func noReaders() async throws {
         try await withTemporaryDirectory { directory in
             let error = try #require(throws: SQLiteError.self) {
-                try Database(path: directory + "/a.sqlite", readerCount: 0)
+                try SQLiteDatabase(path: directory + "/a.sqlite", readerCount: 0)
             }
             #expect(error.reason == .misuse)
         }
@@ -67,7 +67,7 @@ struct DatabaseLifecycleTests {
     func useAfterClose() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory + "/app.sqlite"
-            let database = try Database(path: path, readerCount: 2)
+            let database = try SQLiteDatabase(path: path, readerCount: 2)
             #expect(database.path == path)
             try await database.write { try $0.execute("CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1);") }
             database.close()
@@ -80,7 +80,7 @@ struct DatabaseLifecycleTests {
             #expect(writeError?.reason == .closed)
             let blockingError = #expect(throws: SQLiteError.self) { try database.readBlocking { _ in 1 } }
             #expect(blockingError?.reason == .closed)
-            let reopened = try Database(path: path, readerCount: 1)
+            let reopened = try SQLiteDatabase(path: path, readerCount: 1)
             let value = try await reopened.read { try $0.queryOne("SELECT v FROM t")?.decode(0, as: Int.self) }
             #expect(value == 1)
             reopened.close()
@@ -90,7 +90,7 @@ struct DatabaseLifecycleTests {
     @Test("close waits for the job in progress to finish and deliver its result")
     func closeFinishesRunningJob() async throws {
         try await withTemporaryDirectory { directory in
-            let database = try Database(path: directory + "/app.sqlite", readerCount: 1)
+            let database = try SQLiteDatabase(path: directory + "/app.sqlite", readerCount: 1)
             try await database.write { try $0.execute("CREATE TABLE t (v INTEGER)") }
             let started = DispatchSemaphore(value: 0)
             let job = Task {
@@ -109,7 +109,7 @@ struct DatabaseLifecycleTests {
             }
             database.close()
             #expect(try await job.value == 1)
-            let check = try Connection(path: directory + "/app.sqlite", mode: .readOnly)
+            let check = try SQLiteConnection(path: directory + "/app.sqlite", mode: .readOnly)
             #expect(try check.queryOne("SELECT count(*) FROM t")?[0] == .integer(1))
         }
     }

@@ -6,14 +6,14 @@ import Testing
 
 /// Group commit: async writes queued behind each other share one transaction (each in its own
 /// savepoint) and one COMMIT, and every caller is resumed after that COMMIT.
-@Suite("Database group commit")
+@Suite("SQLiteDatabase group commit")
 struct GroupCommitTests {
     /// Holds the writer busy until released, so that later writes queue up behind it.
     final class Blocker: Sendable {
         let started = Flag()
         private let release = DispatchSemaphore(value: 0)
 
-        func block(_ database: Database) async throws {
+        func block(_ database: SQLiteDatabase) async throws {
             try await database.write { [self] _ in
                 started.set()
                 _ = release.wait(timeout: .now() + 30)
@@ -32,7 +32,7 @@ struct GroupCommitTests {
     /// Starts `count` writes behind a blocked writer, waits until they are all queued, releases
     /// the writer and returns their results in order.
     static func queuedWrites<T: Sendable>(
-        _ database: Database, count: Int, _ body: @escaping @Sendable (Int, Connection) throws -> T
+        _ database: SQLiteDatabase, count: Int, _ body: @escaping @Sendable (Int, SQLiteConnection) throws -> T
     ) async throws -> [Result<T, any Error>] {
         let blocker = Blocker()
         async let blocked: Void = blocker.block(database)
@@ -68,7 +68,7 @@ struct GroupCommitTests {
     func sharedCommit() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory + "/test.sqlite"
-            let database = try Database(path: path, readerCount: 2)
+            let database = try SQLiteDatabase(path: path, readerCount: 2)
             defer { database.close() }
             try await database.write { try $0.execute("CREATE TABLE items (n INTEGER NOT NULL)") }
             _ = try await database.writeWithoutTransaction { try $0.queryOne("PRAGMA wal_checkpoint(TRUNCATE)") }

@@ -41,10 +41,10 @@ struct StatementCacheTests {
     func queryOneReleasesSnapshot() async throws {
         try await withTemporaryDirectory { directory in
             let path = directory + "/test.sqlite"
-            let writer = try Connection(path: path, mode: .readWriteCreate)
+            let writer = try SQLiteConnection(path: path, mode: .readWriteCreate)
             try writer.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
             for id in 1...10 { try writer.run("INSERT INTO t (id) VALUES (?)", id) }
-            let reader = try Connection(path: path, mode: .readOnly)
+            let reader = try SQLiteConnection(path: path, mode: .readOnly)
             #expect(try reader.queryOne("SELECT id FROM t ORDER BY id")?[0] == .integer(1))
             try writer.run("INSERT INTO t (id) VALUES (11)")
             // Columns: busy, WAL frames, frames checkpointed. busy = 0 means no reader held a snapshot.

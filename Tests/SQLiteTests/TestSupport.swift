@@ -11,17 +11,17 @@ func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws 
 }
 
 /// Runs `body` with a read-write connection to a new database file in a fresh temporary directory.
-func withTemporaryConnection<T>(_ body: (Connection) async throws -> T) async throws -> T {
+func withTemporaryConnection<T>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
     try await withTemporaryDirectory { directory in
-        let connection = try Connection(path: directory + "/test.sqlite", mode: .readWriteCreate)
+        let connection = try SQLiteConnection(path: directory + "/test.sqlite", mode: .readWriteCreate)
         return try await body(connection)
     }
 }
 
-/// Runs `body` with a ``Database`` on a new file in a fresh temporary directory, closed afterwards.
-func withTemporaryDatabase<T>(readerCount: Int = 4, _ body: (Database) async throws -> T) async throws -> T {
+/// Runs `body` with a ``SQLiteDatabase`` on a new file in a fresh temporary directory, closed afterwards.
+func withTemporaryDatabase<T>(readerCount: Int = 4, _ body: (SQLiteDatabase) async throws -> T) async throws -> T {
     try await withTemporaryDirectory { directory in
-        let database = try Database(path: directory + "/test.sqlite", readerCount: readerCount)
+        let database = try SQLiteDatabase(path: directory + "/test.sqlite", readerCount: readerCount)
         defer { database.close() }
         return try await body(database)
     }

@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Transactions and savepoints")
 struct TransactionTests {
-    private func count(_ connection: Connection) throws -> Int64 {
+    private func count(_ connection: SQLiteConnection) throws -> Int64 {
         try connection.queryOne("SELECT count(*) FROM t")?.decode(0) ?? -1
     }
 
@@ -95,7 +95,7 @@ struct TransactionTests {
         }
     }
 
-    @Test("Database.write rolls back when its body throws")
+    @Test("SQLiteDatabase.write rolls back when its body throws")
     func databaseWriteRollsBack() async throws {
         try await withTemporaryDatabase { database in
             try await database.write { try $0.execute("CREATE TABLE t (v TEXT)") }

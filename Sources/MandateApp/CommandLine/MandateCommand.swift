@@ -2,6 +2,7 @@ import Foundation
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 
 /// The `mandate` command line: subcommands as in DESIGN.md §2.
 public enum MandateCommand {
@@ -86,7 +87,8 @@ public enum MandateCommand {
     }
 
     static let migrateOptions = [
-        OptionSpec("db", default: AppConfiguration.defaultDatabasePath, help: "SQLite database file.")
+        OptionSpec(
+            "db", default: AppConfiguration.defaultDatabasePath, help: "SQLite database file, or a postgres:// URL.")
     ]
 
     static func migrate(_ options: ParsedOptions) async throws(CommandLineError) -> ExitCode {
@@ -95,13 +97,13 @@ public enum MandateCommand {
         let database = try Application.openDatabase(configuration)
         defer { database.close() }
         do {
-            let applied = try await Schema.migrator.migrate(database)
-            let total = Schema.migrator.migrations.count
+            let applied = try await Schema.migrator(for: database.dialect).migrate(database)
+            let total = Schema.migrations(for: database.dialect).count
             if applied.isEmpty {
-                print("The database at \(configuration.databasePath) is up to date (\(total) migrations).")
+                print("The database at \(configuration.databaseLocation) is up to date (\(total) migrations).")
             } else {
                 for (index, id) in applied.enumerated() { print("[\(index + 1)/\(applied.count)] applied \(id)") }
-                print("The database at \(configuration.databasePath) is up to date (\(total) migrations).")
+                print("The database at \(configuration.databaseLocation) is up to date (\(total) migrations).")
             }
             return .success
         } catch {

@@ -31,7 +31,7 @@ enum JobsCommand {
         """
 
     static let databaseOption = OptionSpec(
-        "db", default: AppConfiguration.defaultDatabasePath, help: "SQLite database file.")
+        "db", default: AppConfiguration.defaultDatabasePath, help: "SQLite database file, or a postgres:// URL.")
     static let resourcesOption = OptionSpec("resources", help: "Folder holding Fixtures/ and Templates/.")
     static let listOptions: [OptionSpec] = [
         OptionSpec(

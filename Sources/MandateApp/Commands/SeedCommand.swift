@@ -4,7 +4,8 @@ import MandateCore
 /// `mandate seed`: loads the demo organizations of `Fixtures/demo.json`.
 enum SeedCommand {
     static let options: [OptionSpec] = [
-        OptionSpec("db", default: AppConfiguration.defaultDatabasePath, help: "SQLite database file."),
+        OptionSpec(
+            "db", default: AppConfiguration.defaultDatabasePath, help: "SQLite database file, or a postgres:// URL."),
         OptionSpec("resources", help: "Folder holding Fixtures/ and Templates/."),
     ]
 

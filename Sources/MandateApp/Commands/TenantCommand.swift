@@ -5,7 +5,8 @@ import MandateCore
 /// `mandate tenant create --slug acme --name "Acme" --plan business [--status trialing --trial-days 14]`.
 enum TenantCommand {
     static let createOptions: [OptionSpec] = [
-        OptionSpec("db", default: AppConfiguration.defaultDatabasePath, help: "SQLite database file."),
+        OptionSpec(
+            "db", default: AppConfiguration.defaultDatabasePath, help: "SQLite database file, or a postgres:// URL."),
         OptionSpec("resources", help: "Folder holding Fixtures/ and Templates/."),
         OptionSpec("slug", environment: false, help: "Handle people type at sign-in (lower case, e.g. acme)."),
         OptionSpec("name", environment: false, help: "Display name of the organization."),

@@ -5,7 +5,8 @@ import MandateCore
 /// `mandate user create --tenant acme --email a@acme.example --role owner [--password-stdin]`.
 enum UserCommand {
     static let createOptions: [OptionSpec] = [
-        OptionSpec("db", default: AppConfiguration.defaultDatabasePath, help: "SQLite database file."),
+        OptionSpec(
+            "db", default: AppConfiguration.defaultDatabasePath, help: "SQLite database file, or a postgres:// URL."),
         OptionSpec("resources", help: "Folder holding Fixtures/ and Templates/."),
         OptionSpec("tenant", environment: false, help: "Organization handle."),
         OptionSpec("email", environment: false, help: "Email address (the sign-in name)."),

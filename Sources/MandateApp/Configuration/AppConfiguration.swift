@@ -1,6 +1,7 @@
 public import Foundation
 public import Lifecycle
 public import MandateCore
+public import Storage
 
 /// Settings for `mandate serve` and `mandate worker`, from flags, `MANDATE_*` variables and defaults.
 public struct AppConfiguration: Sendable {
@@ -17,6 +18,8 @@ public struct AppConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     public var eventLoops = AppConfiguration.defaultEventLoops
     public var databaseReaders = AppConfiguration.defaultDatabaseReaders
+    /// PostgreSQL connections of this process (`--db-pool`).
+    public var databasePoolSize = 8
     public var trustedProxies: [String] = []
     /// The folder holding `Fixtures/` and `Templates/` (the repository root by default).
     public var resourcesDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
@@ -58,11 +61,24 @@ public struct AppConfiguration: Sendable {
         max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
     }
 
+    /// The SQLite file or PostgreSQL server `databasePath` names.
+    public var databaseLocation: DatabaseLocation { DatabaseLocation(databasePath) }
+
+    /// SQLite reader connections, or PostgreSQL pool connections, depending on the database.
+    public var databaseConnections: Int {
+        switch databaseLocation {
+        case .sqlite: databaseReaders
+        case .postgres: databasePoolSize
+        }
+    }
+
     /// The options `serve` and `worker` accept.
     public static let options: [OptionSpec] = [
         OptionSpec("host", default: "127.0.0.1", help: "Address to listen on (0.0.0.0 for every interface)."),
         OptionSpec("port", kind: .integer(0...65535), default: "8080", help: "TCP port to listen on."),
-        OptionSpec("db", default: defaultDatabasePath, help: "SQLite database file (created if missing)."),
+        OptionSpec(
+            "db", default: defaultDatabasePath,
+            help: "SQLite database file (created if missing), or a postgres:// URL for several instances."),
         OptionSpec("demo", kind: .flag, help: "Seed demo tenants into an empty database and enable dev mode."),
         OptionSpec("dev", kind: .flag, help: "Development mode: dev outbox for SMS and email."),
         OptionSpec(
@@ -73,6 +89,8 @@ public struct AppConfiguration: Sendable {
         OptionSpec(
             "db-readers", kind: .integer(1...64), default: String(defaultDatabaseReaders),
             help: "SQLite reader connections (threads)."),
+        OptionSpec(
+            "db-pool", kind: .integer(1...256), default: "8", help: "PostgreSQL connections of this process."),
         OptionSpec("trusted-proxies", help: "Comma-separated proxy addresses whose X-Forwarded-* headers are trusted."),
         OptionSpec("resources", help: "Folder holding Fixtures/ and Templates/ (default: the current directory)."),
         OptionSpec("public-url", help: "Public address for links in emails (default: http://HOST:PORT)."),
@@ -126,6 +144,7 @@ public struct AppConfiguration: Sendable {
         }
         eventLoops = options.integer("event-loops") ?? eventLoops
         databaseReaders = options.integer("db-readers") ?? databaseReaders
+        databasePoolSize = options.integer("db-pool") ?? databasePoolSize
         trustedProxies = options.list("trusted-proxies")
         if let resources = options.string("resources") {
             resourcesDirectory = URL(fileURLWithPath: resources, isDirectory: true)

@@ -2,6 +2,7 @@ import Foundation
 import MandateCore
 import MandateJobs
 import SQLite
+import Storage
 
 /// The SMS and email gateways of this process.
 ///

@@ -4,6 +4,7 @@ import Lifecycle
 import MandateCore
 import MandateJobs
 import SQLite
+import Storage
 
 /// The job workers and the scheduler of one process (`mandate serve` or `mandate worker`).
 struct JobsRuntime {

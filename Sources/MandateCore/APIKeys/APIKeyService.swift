@@ -1,6 +1,7 @@
 import Foundation
 import Lifecycle
 import SQLite
+import Storage
 
 /// Tenant API keys for automation: created by an administrator, shown once, stored hashed,
 /// revocable.

@@ -1,6 +1,7 @@
 import Foundation
 import Lifecycle
 import SQLite
+import Storage
 
 /// Setting passwords: accepting an invitation, and changing one's own password.
 public struct CredentialService: Sendable {

@@ -2,6 +2,7 @@ import Foundation
 import HTMLTemplates
 import Lifecycle
 import SQLite
+import Storage
 
 /// The invitation email: rendered from `Templates/email/invitation.{txt,html}` and queued through
 /// the outbox in the same transaction as the invitation, so it is sent exactly when the invitation

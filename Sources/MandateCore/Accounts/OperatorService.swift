@@ -1,6 +1,7 @@
 import Foundation
 import Lifecycle
 import SQLite
+import Storage
 
 /// Account changes made by an operator from the command line (no signed-in principal): creating
 /// users directly, with a password that follows the tenant's policy.

@@ -1,6 +1,7 @@
 import Foundation
 import Lifecycle
 import SQLite
+import Storage
 
 /// Administering users: invitations, listing, role and status changes, unlocking.
 public struct UserService: Sendable {

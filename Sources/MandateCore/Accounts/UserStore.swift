@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Storage
 
 /// SQL for users. Every query is scoped by tenant.
 enum UserStore {

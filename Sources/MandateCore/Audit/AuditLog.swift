@@ -1,5 +1,6 @@
 public import Foundation
 import SQLite
+import Storage
 
 /// Appends audit events inside the caller's transaction (so an event exists exactly when its
 /// change does) and reads them back with filters and keyset pagination.

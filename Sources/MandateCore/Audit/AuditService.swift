@@ -1,6 +1,7 @@
 import Foundation
 import Lifecycle
 import SQLite
+import Storage
 
 /// Reading a tenant's audit log (owners and admins).
 public struct AuditService: Sendable {

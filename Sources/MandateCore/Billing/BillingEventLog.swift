@@ -1,5 +1,6 @@
 public import Foundation
 import SQLite
+import Storage
 
 /// One request to `/webhooks/billing` and what became of it (`billing_events`).
 public struct BillingEventRecord: Sendable, Equatable {

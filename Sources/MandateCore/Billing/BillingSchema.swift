@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 
 /// Billing (DESIGN.md §3 "Plans and entitlements", §4 `POST /webhooks/billing`): the state the
 /// billing webhooks keep on `tenants`, every received event with its outcome, and the snapshot of

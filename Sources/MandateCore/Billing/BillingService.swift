@@ -1,6 +1,7 @@
 import Foundation
 import Lifecycle
 import SQLite
+import Storage
 
 /// The subscription side of a tenant (DESIGN.md §3 "Plans and entitlements", §4 billing webhooks):
 /// applying billing events, lifting enforcement a plan no longer includes (webhook, trial end,

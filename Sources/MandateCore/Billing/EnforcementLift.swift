@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Storage
 
 /// Lifting enforcement the tenant is no longer entitled to (DESIGN.md §3, downgrade rules), and
 /// restoring it. Every function runs inside the caller's write transaction.

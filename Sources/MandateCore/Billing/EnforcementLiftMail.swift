@@ -1,6 +1,7 @@
 import Foundation
 import HTMLTemplates
 import SQLite
+import Storage
 
 /// The email to a tenant's owners and admins when a downgrade lifted enforcement
 /// (`Templates/email/mfa-enforcement-lifted.{txt,html}`): what was lifted, why, and how to restore it.

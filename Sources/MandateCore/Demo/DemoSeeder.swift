@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Lifecycle
 import SQLite
+import Storage
 
 /// Loads the demo organizations: an owner and an admin each, a dozen members in every status,
 /// and a few groups. Idempotent: organizations that exist are left alone.

@@ -1,4 +1,5 @@
 public import SQLite
+public import Storage
 
 /// The tables of the development outbox: what the SMS and email gateway webhooks delivered to
 /// the server's own `/dev/outbox`, and the signing secrets those gateways use in dev mode.

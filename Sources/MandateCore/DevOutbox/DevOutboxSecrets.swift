@@ -1,4 +1,5 @@
 public import SQLite
+public import Storage
 
 /// The Standard Webhooks secrets of the dev-mode SMS and email gateways.
 ///

@@ -1,5 +1,6 @@
 public import Foundation
 public import SQLite
+public import Storage
 
 /// What the dev outbox received (`dev_outbox`): the newest ``retainedCount`` webhook requests.
 ///
@@ -37,14 +38,14 @@ public enum DevOutboxStore {
         }
         let webhookID = headers("webhook-id").map { String($0.prefix(200)) }
         do {
-            try connection.run(
-                """
-                INSERT INTO dev_outbox (channel, webhook_id, received_at, signature_valid, signature_error, payload)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """,
-                channel.rawValue, webhookID, now, signatureError == nil, signatureError,
-                String(decoding: body, as: UTF8.self))
-            let id = connection.lastInsertRowID
+            let id =
+                try connection.queryOne(
+                    """
+                    INSERT INTO dev_outbox (channel, webhook_id, received_at, signature_valid, signature_error, payload)
+                    VALUES (?, ?, ?, ?, ?, ?) RETURNING id
+                    """,
+                    channel.rawValue, webhookID, now, signatureError == nil, signatureError,
+                    String(decoding: body, as: UTF8.self))?.decode(0, as: Int64.self) ?? 0
             // Keep the newest rows only: everything at or below the id that is retainedCount back.
             try connection.run("DELETE FROM dev_outbox WHERE id <= ?", id - Int64(retainedCount))
             return Receipt(id: id, signatureValid: signatureError == nil, signatureError: signatureError)

@@ -1,6 +1,7 @@
 import Foundation
 import Lifecycle
 import SQLite
+import Storage
 
 /// Changes to one user's requirement, exemption and enrollment period, inside the caller's write
 /// transaction, each with its audit event (before and after).

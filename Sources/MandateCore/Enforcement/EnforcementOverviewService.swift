@@ -1,6 +1,7 @@
 import Foundation
 import Lifecycle
 import SQLite
+import Storage
 
 /// What the administrators' overview page reads beyond the status counts: how many users carry
 /// their own requirement or an exemption, and the enrollment progress over time.

@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Storage
 
 /// The enforcement rule of ``EnforcementDecision/decide(_:now:)`` written in SQL, so users can be
 /// listed, filtered and counted by status in the database, with nothing materialized per user:

@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 
 /// Enforcement settings (DESIGN.md §3 "Enforcement"): the organization's requirement on `tenants`,
 /// each user's own requirement and exemption on `users`, group policies, and the record of

@@ -1,6 +1,7 @@
 public import Foundation
 import Lifecycle
 import SQLite
+import Storage
 
 /// Administering MFA requirements (DESIGN.md §3 "Enforcement", §4 Admin API): a user's own
 /// requirement and exemption, bulk changes, MFA and enrollment-period resets, and the status

@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Storage
 
 /// Ending the sessions of users who must set up MFA now (sign-out policies, DESIGN.md §3).
 enum EnforcementSessions {

@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Storage
 
 /// The enforcement rule of ``EnforcementSQL`` specialized for one tenant at one instant, for lists
 /// and counts of large tenants: each user costs one entry of the `users_mfa_listing` index and a

@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Storage
 
 /// SQL for enforcement settings: users' own requirements, group policies, notices. Every function
 /// runs on a connection inside the caller's transaction.

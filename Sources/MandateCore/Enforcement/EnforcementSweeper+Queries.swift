@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Storage
 
 /// The reads of the sweep: the work of a tenant (on a reader, without the write lock) and the
 /// statuses and notices of a batch of users (again in each write transaction, to re-check them).

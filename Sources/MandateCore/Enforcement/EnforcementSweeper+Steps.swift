@@ -1,6 +1,7 @@
 import Foundation
 import Lifecycle
 import SQLite
+import Storage
 
 /// The write steps of the sweep. Each runs in the caller's write transaction and re-checks its
 /// users there: their status may have changed since the read that found them.

@@ -1,6 +1,7 @@
 import Foundation
 import Lifecycle
 import SQLite
+import Storage
 
 /// The periodic enforcement sweep (DESIGN.md §3 "Enforcement", "Sessions"), run by the scheduler
 /// every few minutes. Statuses are computed, never stored, so the sweep is what turns the passing

@@ -1,5 +1,6 @@
 public import Foundation
 import SQLite
+import Storage
 
 /// How many of a tenant's users had MFA set up at the end of each of the last days, in the tenant's
 /// time zone: the overview's "enrollment progress over time".

@@ -1,6 +1,7 @@
 import Foundation
 import Lifecycle
 import SQLite
+import Storage
 
 /// Group policies (`/api/v1/mfa-policies`, plan feature `mfa.enforce.groups`): require MFA of
 /// every user or of listed groups, except excluded groups, with their own grace period.

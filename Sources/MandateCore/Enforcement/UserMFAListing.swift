@@ -1,5 +1,6 @@
 public import Foundation
 import SQLite
+import Storage
 
 /// A user's MFA status as lists show it, computed by ``EnforcementSQL``.
 public struct UserMFASummary: Sendable, Equatable {

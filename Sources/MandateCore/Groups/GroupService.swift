@@ -1,6 +1,7 @@
 import Foundation
 import Lifecycle
 import SQLite
+import Storage
 
 /// Creating groups and managing their members.
 public struct GroupService: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Storage
 
 /// SQL for groups and memberships.
 enum GroupStore {

@@ -2,6 +2,7 @@ import Crypto
 public import Foundation
 import Lifecycle
 import SQLite
+import Storage
 
 /// Challenge bookkeeping inside the sign-in transaction.
 enum MFAChallenges {

@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 
 /// MFA factors, recovery codes, sign-in challenges and SMS codes (DESIGN.md §3 "MFA factors").
 enum MFASchema {

@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Storage
 
 extension MFAService {
     /// What another user of the caller's organization has enrolled (owners and admins): their

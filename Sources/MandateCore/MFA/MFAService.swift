@@ -3,6 +3,7 @@ public import Foundation
 import Lifecycle
 import QRCode
 import SQLite
+import Storage
 
 /// Self-service MFA (DESIGN.md §3, §4 `/api/v1/me/mfa/…`): enroll an authenticator app or a phone,
 /// remove them, and regenerate recovery codes. Adding, removing or regenerating needs a sign-in or

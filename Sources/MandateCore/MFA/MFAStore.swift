@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Storage
 
 /// SQL for factors, recovery codes and sign-in challenges. Every function runs on the caller's
 /// connection inside the caller's transaction.

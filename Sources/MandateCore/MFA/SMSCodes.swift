@@ -2,6 +2,7 @@ import Crypto
 public import Foundation
 import HTMLTemplates
 import SQLite
+import Storage
 
 /// A code that was queued for delivery.
 public struct SMSCodeSent: Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import HTMLTemplates
 import SQLite
+import Storage
 
 /// The security notification email sent for every factor change and every recovery code used
 /// (SECURITY.md "One-time codes"), queued in the transaction of the change.

@@ -1,4 +1,5 @@
 public import SQLite
+public import Storage
 
 /// The table that makes inbound webhooks idempotent: one row per `webhook-id` that was processed.
 ///

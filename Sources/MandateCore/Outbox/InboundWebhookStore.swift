@@ -1,5 +1,6 @@
 public import Foundation
 public import SQLite
+public import Storage
 
 /// The `inbound_webhooks` table: which `webhook-id`s were processed, for idempotency.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Storage
 
 /// What the dashboard shows administrators about the messages sent to one user: delivery records
 /// only (recipient, status, error code, times), never a message's text, which `messages` does not

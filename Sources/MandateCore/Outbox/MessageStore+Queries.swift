@@ -1,5 +1,6 @@
 import Foundation
 public import SQLite
+public import Storage
 
 extension MessageStore {
     /// The message called `id`, or nil.

@@ -1,5 +1,6 @@
 import Foundation
 public import SQLite
+public import Storage
 
 extension MessageStore {
     /// One user's messages of one channel, newest first, within their tenant only; at most `limit`

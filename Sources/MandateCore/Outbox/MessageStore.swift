@@ -1,5 +1,6 @@
 public import Foundation
 public import SQLite
+public import Storage
 
 /// SMS and email records (`messages`) and their delivery state.
 ///

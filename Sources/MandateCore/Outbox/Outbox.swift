@@ -1,5 +1,6 @@
 public import Foundation
 public import SQLite
+public import Storage
 
 /// Records side effects as `jobs` rows in the caller's transaction (the transactional outbox).
 ///
@@ -22,16 +23,17 @@ public enum Outbox {
             // aborting the caller's transaction): then no row changes. Unlike INSERT OR IGNORE it
             // still reports NOT NULL and CHECK violations. The conflict target repeats the partial
             // index's condition, as SQLite requires (https://www.sqlite.org/lang_upsert.html).
-            let inserted = try connection.run(
+            let inserted = try connection.queryOne(
                 """
                 INSERT INTO jobs (kind, payload, priority, state, attempts, max_attempts, run_at, not_after,
                                   idempotency_key, tenant_id, created_at, updated_at)
                 VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+                RETURNING id
                 """,
                 job.kind, payload, job.priority, job.maxAttempts, job.runAt ?? now, job.notAfter,
                 job.idempotencyKey, job.tenantID, now, now)
-            return inserted == 1 ? connection.lastInsertRowID : nil
+            return try inserted?.decode(0, as: Int64.self)
         } catch {
             throw .storage(error, while: "cannot enqueue a '\(job.kind)' job")
         }

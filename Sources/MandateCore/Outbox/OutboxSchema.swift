@@ -1,4 +1,5 @@
 public import SQLite
+public import Storage
 
 /// The tables of the transactional outbox and of message delivery.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 public import Lifecycle
 public import SQLite
+public import Storage
 
 /// Applies the SMS provider's `sms.status` callbacks and audits every outcome.
 ///

@@ -1,4 +1,5 @@
 import SQLite
+import Storage
 
 /// Tenants, users, groups, sessions, invitations, API keys and the audit log.
 /// Times are INTEGER milliseconds since 1970 (UTC).

@@ -1,6 +1,7 @@
 public import Foundation
 import Lifecycle
 import SQLite
+import Storage
 
 /// Turns a presented bearer token (session or API key) into a `Principal`, enforcing idle and
 /// absolute timeouts server-side.

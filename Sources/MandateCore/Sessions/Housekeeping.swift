@@ -1,6 +1,7 @@
 import Foundation
 import Lifecycle
 import SQLite
+import Storage
 
 /// Periodic clean-up run by the scheduler.
 public struct Housekeeping: Sendable {

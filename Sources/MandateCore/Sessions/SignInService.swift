@@ -1,6 +1,7 @@
 import Foundation
 import Lifecycle
 import SQLite
+import Storage
 
 /// Sign-in by organization handle, email and password (SECURITY.md "Sign-in, lockout, enumeration").
 ///

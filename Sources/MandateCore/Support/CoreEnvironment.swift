@@ -2,6 +2,7 @@ import Foundation
 public import HTMLTemplates
 public import Lifecycle
 public import SQLite
+public import Storage
 
 /// What every service needs: the database, the clock, the plan catalog, the password machinery.
 public struct CoreEnvironment: Sendable {
@@ -58,7 +59,7 @@ public struct CoreEnvironment: Sendable {
 
     private func map(_ error: any Error) -> CoreError {
         if let error = error as? CoreError { return error }
-        if let error = error as? SQLiteError, error.isUniqueConstraintViolation {
+        if DatabaseErrors.isUniqueViolation(error) {
             return CoreError(.conflict, "That already exists.")
         }
         logger.error("storage failure", ["error": .string(String(describing: error))])

@@ -1,6 +1,7 @@
 import Foundation
 import Lifecycle
 import SQLite
+import Storage
 
 /// Creating tenants (operators) and changing their settings (owners and admins).
 public struct TenantService: Sendable {

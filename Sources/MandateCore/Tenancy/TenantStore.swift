@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Storage
 
 /// SQL for tenants. Every function runs on a connection inside the caller's transaction.
 enum TenantStore {

@@ -1,4 +1,5 @@
 public import SQLite
+public import Storage
 
 /// The tables of the server-rendered dashboard: the server keys its forms are protected with.
 public enum WebSchema {

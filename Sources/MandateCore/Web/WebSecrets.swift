@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Lifecycle
 import SQLite
+import Storage
 
 /// Server keys of the dashboard, kept in `web_secrets` and created on first use.
 ///

@@ -4,6 +4,7 @@ public import HTTPServer
 public import Lifecycle
 import MandateCore
 public import SQLite
+public import Storage
 
 /// The dev outbox (DESIGN.md §5): in dev and demo mode the SMS and email gateway webhooks point
 /// at this server, which verifies their signatures and records what arrived, and a plain page

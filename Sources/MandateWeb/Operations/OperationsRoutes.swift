@@ -1,6 +1,7 @@
 public import HTTPServer
 public import Lifecycle
 public import SQLite
+public import Storage
 
 /// `/healthz`, `/readyz` and `/metrics` for load balancers, orchestrators and Prometheus.
 public struct OperationsRoutes: Sendable {

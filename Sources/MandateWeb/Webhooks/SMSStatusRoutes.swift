@@ -3,6 +3,7 @@ public import HTTPServer
 public import Lifecycle
 import MandateCore
 public import SQLite
+public import Storage
 
 /// `POST /webhooks/sms/status`: the SMS provider's delivery reports (DESIGN.md §4, SECURITY.md
 /// "Webhooks").

@@ -4,6 +4,7 @@ import Lifecycle
 import MandateApp
 import MandateCore
 import SQLite
+import Storage
 import Testing
 
 /// A test app that accepts billing webhooks signed with `secret` (and `rotated`, during a rotation),

@@ -4,6 +4,7 @@ import Lifecycle
 import MandateCore
 import MandateWeb
 import SQLite
+import Storage
 import Testing
 
 extension SMSStatusWebhookTests {

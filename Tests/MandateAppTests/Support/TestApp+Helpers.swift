@@ -3,6 +3,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 
 /// Shortcuts shared by the account, session and isolation suites.
 extension TestApp {

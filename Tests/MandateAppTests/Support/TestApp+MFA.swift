@@ -4,6 +4,7 @@ import HTTPServer
 import Lifecycle
 import MandateCore
 import SQLite
+import Storage
 
 /// MFA shortcuts: enrollment through the API, codes from the clock, SMS codes from the only place
 /// they exist in clear (the queued job's payload, as the SMS provider would receive it).

@@ -1,4 +1,5 @@
 import Crypto
+import DatabaseTestSupport
 import Foundation
 import HTTPServer
 import Lifecycle
@@ -6,15 +7,18 @@ import MandateApp
 import MandateCore
 import MandateWeb
 import SQLite
+import Storage
 import Synchronization
 
-/// A whole Mandate application in-process: a fresh SQLite file, the real routes, a manual clock,
+/// A whole Mandate application in-process: a fresh database (an SQLite file, or a PostgreSQL
+/// database when `MANDATE_TEST_DATABASE` names a server), the real routes, a manual clock,
 /// cheap (test-only) scrypt parameters, and requests sent straight to the router (no sockets).
 final class TestApp: Sendable {
     let application: Application
     let responder: RouterResponder<MandateContext>
     let clock: ManualClock
     let directory: URL
+    let scratch: ScratchDatabase
     let logs: CapturingLogSink
 
     var environment: CoreEnvironment { application.environment }
@@ -35,8 +39,10 @@ final class TestApp: Sendable {
     {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mandate-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        scratch = try ScratchDatabase(label: "app")
         var configuration = AppConfiguration()
-        configuration.databasePath = directory.appendingPathComponent("test.sqlite").path
+        configuration.databasePath = scratch.argument
+        configuration.databasePoolSize = 4
         configuration.resourcesDirectory = Self.repositoryRoot
         configuration.logLevel = .debug
         configuration.databaseReaders = 2
@@ -54,8 +60,10 @@ final class TestApp: Sendable {
         // the other tests running in parallel need.
         let application = self.application
         let directory = self.directory
+        let scratch = self.scratch
         Thread {
             application.close()
+            withExtendedLifetime(scratch) {}
             try? FileManager.default.removeItem(at: directory)
         }.start()
     }

@@ -4,6 +4,7 @@ import Lifecycle
 import MandateCore
 import MandateWeb
 import SQLite
+import Storage
 import Synchronization
 
 /// A mutable list of accepted webhook secrets, read by the routes on every request (rotation).

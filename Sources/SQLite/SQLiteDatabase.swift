@@ -6,13 +6,13 @@
 /// progress, and see the last committed state.
 ///
 /// Writes go through `BEGIN IMMEDIATE`, which takes the file's write lock up front and waits for
-/// it up to the busy timeout; so several `Database` instances or processes sharing the file
+/// it up to the busy timeout; so several `SQLiteDatabase` instances or processes sharing the file
 /// queue up behind each other instead of failing with `SQLITE_BUSY` halfway through.
 ///
 /// Cancellation: a job cancelled while still queued is skipped and the caller gets
 /// `CancellationError`; a job that has started always runs to the end (its transaction commits
 /// or rolls back as a whole) and the caller gets its result.
-public final class Database: Sendable {
+public final class SQLiteDatabase: Sendable {
     /// The database file path.
     public let path: String
     /// The number of read-only connections (and reader threads).
@@ -32,10 +32,10 @@ public final class Database: Sendable {
         }
         // The writer first: it creates the file and switches it to WAL, which the read-only
         // connections cannot do.
-        let writerConnection = try Connection(path: path, mode: .readWriteCreate, busyTimeout: busyTimeout)
-        var readerConnections: [Connection] = []
+        let writerConnection = try SQLiteConnection(path: path, mode: .readWriteCreate, busyTimeout: busyTimeout)
+        var readerConnections: [SQLiteConnection] = []
         for _ in 0..<readerCount {
-            readerConnections.append(try Connection(path: path, mode: .readOnly, busyTimeout: busyTimeout))
+            readerConnections.append(try SQLiteConnection(path: path, mode: .readOnly, busyTimeout: busyTimeout))
         }
         let writer = try WorkerPool(name: "sqlite-writer", connections: [writerConnection])
         do {
@@ -54,7 +54,7 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` on an idle reader connection (read-only; it sees the last committed state).
-    public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+    public func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try await perform(on: readers, transaction: nil, body)
     }
 
@@ -64,32 +64,32 @@ public final class Database: Sendable {
     /// Writes queued behind each other share one transaction (group commit): each body runs in
     /// its own savepoint, so it still commits or rolls back as a whole, and its caller is resumed
     /// only after the shared `COMMIT`. See ``GroupCommit``.
-    public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+    public func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try await perform(on: writer, transaction: .immediate, body)
     }
 
     /// Runs `body` on the writer connection without opening a transaction, for work that manages
     /// its own transactions (the ``Migrator``) or cannot run inside one (some PRAGMAs, `VACUUM`).
     public func writeWithoutTransaction<T: Sendable>(
-        _ body: @escaping @Sendable (Connection) throws -> T
+        _ body: @escaping @Sendable (SQLiteConnection) throws -> T
     ) async throws -> T {
         try await perform(on: writer, transaction: nil, body)
     }
 
     /// ``read(_:)`` for synchronous callers (command-line tools): blocks the calling thread.
     /// Never call it from Swift concurrency code, nor from inside another job of this database.
-    public func readBlocking<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) throws -> T {
+    public func readBlocking<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) throws -> T {
         try performBlocking(on: readers, transaction: nil, body)
     }
 
     /// ``write(_:)`` for synchronous callers: blocks the calling thread.
-    public func writeBlocking<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) throws -> T {
+    public func writeBlocking<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) throws -> T {
         try performBlocking(on: writer, transaction: .immediate, body)
     }
 
     /// ``writeWithoutTransaction(_:)`` for synchronous callers: blocks the calling thread.
     public func writeWithoutTransactionBlocking<T: Sendable>(
-        _ body: @escaping @Sendable (Connection) throws -> T
+        _ body: @escaping @Sendable (SQLiteConnection) throws -> T
     ) throws -> T {
         try performBlocking(on: writer, transaction: nil, body)
     }
@@ -108,7 +108,7 @@ public final class Database: Sendable {
     public var isClosed: Bool { writer.isClosed }
 
     private func perform<T: Sendable>(
-        on pool: WorkerPool, transaction: TransactionKind?, _ body: @escaping @Sendable (Connection) throws -> T
+        on pool: WorkerPool, transaction: TransactionKind?, _ body: @escaping @Sendable (SQLiteConnection) throws -> T
     ) async throws -> T {
         try Task.checkCancellation()
         let item = AsyncWorkItem(transaction: transaction, body: body)
@@ -130,7 +130,7 @@ public final class Database: Sendable {
     }
 
     private func performBlocking<T: Sendable>(
-        on pool: WorkerPool, transaction: TransactionKind?, _ body: @escaping @Sendable (Connection) throws -> T
+        on pool: WorkerPool, transaction: TransactionKind?, _ body: @escaping @Sendable (SQLiteConnection) throws -> T
     ) throws -> T {
         // Waiting for our own pool from one of its threads could wait forever.
         guard !readers.isCurrentThreadWorker && !writer.isCurrentThreadWorker else {

@@ -1,6 +1,6 @@
 /// Running single statements with parameters built at run time: an array of positional values,
 /// or a dictionary of named ones (keys with or without the `:`, `@` or `$` prefix).
-extension Connection {
+extension SQLiteConnection {
     /// Runs one statement with positional parameters from an array; returns rows changed.
     @discardableResult
     public func run(_ sql: String, parameters: [any SQLBindable]) throws(SQLiteError) -> Int {

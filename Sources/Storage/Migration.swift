@@ -1,9 +1,9 @@
 /// One named, ordered schema change, applied at most once per database by a ``Migrator``.
 ///
-/// `apply` runs inside the migrator's `BEGIN IMMEDIATE` transaction, so it must not start or end
-/// transactions itself, and it cannot change `PRAGMA foreign_keys` (a no-op inside a transaction).
+/// `apply` runs inside the migrator's transaction, so it must not start or end transactions
+/// itself. Each engine has its own list (its SQL is written in that engine's dialect).
 public struct Migration: Sendable {
-    /// The unique, stable name recorded in `schema_migrations`, e.g. `"0001-create-users"`.
+    /// The unique, stable name recorded in `schema_migrations`, e.g. `"0001_tenants"`.
     public let id: String
     /// The change; throwing rolls the migration back and stops the run.
     public let apply: @Sendable (Connection) throws -> Void

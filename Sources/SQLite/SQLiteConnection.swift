@@ -3,14 +3,14 @@ import CSQLite
 /// One SQLite connection (`sqlite3*`), closed in `deinit`.
 ///
 /// Not `Sendable`: it is opened with `SQLITE_OPEN_NOMUTEX`, so SQLite does no locking of its own
-/// and the connection must be used by one thread at a time. ``Database`` confines each connection
+/// and the connection must be used by one thread at a time. ``SQLiteDatabase`` confines each connection
 /// to a dedicated thread; direct use is for tools and tests.
 ///
 /// Every connection runs `PRAGMA foreign_keys=ON` and has a busy timeout. Writable connections also
 /// switch the file to WAL (`journal_mode=WAL`, so readers never block the writer and vice versa)
 /// with `synchronous=NORMAL` (durable across application crashes; a power loss may drop the last
 /// transactions but never corrupts, see <https://www.sqlite.org/pragma.html#pragma_synchronous>).
-public final class Connection {
+public final class SQLiteConnection {
     /// The `sqlite3*`.
     let handle: OpaquePointer
     /// The file path the connection was opened with.

@@ -1,6 +1,6 @@
 /// Transactions and savepoints (<https://www.sqlite.org/lang_transaction.html>,
 /// <https://www.sqlite.org/lang_savepoint.html>).
-extension Connection {
+extension SQLiteConnection {
     /// Runs `body` inside `BEGIN <kind>` … `COMMIT`.
     ///
     /// If `body` throws, the transaction is rolled back and the original error is rethrown. If

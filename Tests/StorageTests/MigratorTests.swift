@@ -1,20 +1,36 @@
+import DatabaseTestSupport
 import Foundation
 import SQLite
+import Storage
 import Testing
+
+/// Runs `body` on a fresh database of the tests' engine (see `ScratchDatabase`).
+private func withTemporaryDatabase(_ body: (Database) async throws -> Void) async throws {
+    let scratch = try ScratchDatabase(label: "migrator")
+    let database = try scratch.open(connections: 2)
+    defer { database.close() }
+    try await body(database)
+}
 
 @Suite("Migrator")
 struct MigratorTests {
     private static let base = [
-        Migration(id: "0001-create-users", sql: "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL)"),
+        Migration(id: "0001-create-users", sql: "CREATE TABLE users (id BIGINT PRIMARY KEY, email TEXT NOT NULL)"),
         Migration(id: "0002-add-name", sql: "ALTER TABLE users ADD COLUMN name TEXT NOT NULL DEFAULT ''"),
         Migration(id: "0003-seed") { connection in
-            try connection.run("INSERT INTO users (email, name) VALUES (?, ?)", "root@example.com", "Root")
+            try connection.run("INSERT INTO users (id, email, name) VALUES (1, ?, ?)", "root@example.com", "Root")
         },
     ]
 
     private func tableExists(_ database: Database, _ name: String) async throws -> Bool {
         try await database.read { connection in
-            try connection.queryOne("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", name) != nil
+            switch connection.dialect {
+            case .sqlite:
+                try connection.queryOne("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", name) != nil
+            case .postgres:
+                try connection.queryOne("SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = ?", name)
+                    != nil
+            }
         }
     }
 
@@ -59,15 +75,15 @@ struct MigratorTests {
                 Self.base[0],
                 Migration(id: "0002-broken") { connection in
                     try connection.execute("CREATE TABLE half_done (x INTEGER)")
-                    try connection.run("INSERT INTO users (email) VALUES ('partial@example.com')")
+                    try connection.run("INSERT INTO users (id, email) VALUES (2, 'partial@example.com')")
                     try connection.execute("INSERT INTO no_such_table VALUES (1)")
                 },
                 Migration(id: "0003-never", sql: "CREATE TABLE never (x INTEGER)"),
             ]
-            let error = await #expect(throws: SQLiteError.self) { try await Migrator(migrations).migrate(database) }
-            #expect(error?.reason == .migration)
+            let error = await #expect(throws: StorageError.self) { try await Migrator(migrations).migrate(database) }
             #expect(error?.message.contains("0002-broken") == true)
-            #expect(error?.message.contains("no such table") == true)
+            // SQLite: "no such table"; PostgreSQL: "relation … does not exist".
+            #expect("\(error.map { "\($0)" } ?? "")".contains("no_such_table"))
             #expect(try await tableExists(database, "half_done") == false)
             #expect(try await tableExists(database, "never") == false)
             #expect(try await tableExists(database, "users"))
@@ -85,10 +101,9 @@ struct MigratorTests {
         try await withTemporaryDatabase { database in
             _ = try await Migrator(Self.base).migrate(database)
             let older = Migrator(Array(Self.base.prefix(2)))
-            let error = await #expect(throws: SQLiteError.self) { try await older.migrate(database) }
-            #expect(error?.reason == .migration)
+            let error = await #expect(throws: StorageError.self) { try await older.migrate(database) }
             #expect(error?.message.contains("0003-seed") == true)
-            await #expect(throws: SQLiteError.self) { try await older.pendingIDs(database) }
+            await #expect(throws: StorageError.self) { try await older.pendingIDs(database) }
         }
     }
 
@@ -96,8 +111,7 @@ struct MigratorTests {
     func duplicateIDs() async throws {
         try await withTemporaryDatabase { database throws in
             let migrator = Migrator([Self.base[0], Self.base[1], Migration(id: "0001-create-users", sql: "SELECT 1")])
-            let error = await #expect(throws: SQLiteError.self) { try await migrator.migrate(database) }
-            #expect(error?.reason == .migration)
+            let error = await #expect(throws: StorageError.self) { try await migrator.migrate(database) }
             #expect(error?.message.contains("duplicate") == true)
             #expect(try await tableExists(database, "users") == false)
         }

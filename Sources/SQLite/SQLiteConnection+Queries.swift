@@ -7,7 +7,7 @@ import CSQLite
 /// statement comes from the per-connection cache keyed by SQL text and is reset and cleared after
 /// use, whether it succeeded or failed. Use ``run(_:parameters:)`` and friends for parameter lists
 /// built at run time and ``run(_:named:)`` for `:name` parameters.
-extension Connection {
+extension SQLiteConnection {
     /// Runs one statement to completion and returns the number of rows it inserted, updated or
     /// deleted (0 for other statements).
     @discardableResult

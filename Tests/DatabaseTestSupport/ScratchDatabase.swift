@@ -1,0 +1,80 @@
+import Foundation
+public import Postgres
+public import Storage
+
+/// The engine the tests run on: SQLite files by default; PostgreSQL when `MANDATE_TEST_DATABASE`
+/// holds a server URL (`make test` runs the database suites both ways, see the Makefile). Each
+/// test then gets a database of its own on that server, dropped when the test is done.
+public enum TestDatabaseEngine {
+    /// The server URL of `MANDATE_TEST_DATABASE` (`postgres://…`), or nil for SQLite.
+    public static var postgresURL: String? {
+        guard let value = ProcessInfo.processInfo.environment["MANDATE_TEST_DATABASE"], !value.isEmpty,
+            value != "sqlite"
+        else { return nil }
+        return value
+    }
+
+    /// The dialect the tests run on.
+    public static var dialect: SQLDialect { postgresURL == nil ? .sqlite : .postgres }
+}
+
+/// A throw-away database: an SQLite file in a temporary folder, or a newly created database on
+/// the PostgreSQL server of ``TestDatabaseEngine``. Removed (dropped) when the value goes away.
+public final class ScratchDatabase: Sendable {
+    /// Where it is: pass it to ``Storage/Database/open(_:connections:)`` or to `--db`.
+    public let location: DatabaseLocation
+    private let directory: String?
+    private let postgres: (serverURL: String, name: String)?
+
+    /// Creates an empty database; `label` goes into its name, to tell leftovers apart.
+    public init(label: String = "test") throws {
+        let suffix = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+        if let serverURL = TestDatabaseEngine.postgresURL {
+            let name = "mandate_\(label.filter { $0.isLetter || $0.isNumber }.lowercased().prefix(20))_\(suffix)"
+            let server = try PostgresConnection(serverURL)
+            try server.execute("CREATE DATABASE \(name)")
+            server.close()
+            postgres = (serverURL, name)
+            directory = nil
+            location = .postgres(url: Self.url(serverURL, database: name))
+        } else {
+            let folder = NSTemporaryDirectory() + "mandate-\(label)-" + suffix
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            directory = folder
+            postgres = nil
+            location = .sqlite(path: folder + "/test.sqlite")
+        }
+    }
+
+    /// Opens it (a new ``Storage/Database`` each call, as another process would).
+    public func open(connections: Int = 2) throws -> Database {
+        try Database.open(location, connections: connections)
+    }
+
+    /// The `--db` value naming it.
+    public var argument: String {
+        switch location {
+        case .sqlite(let path): path
+        case .postgres(let url): url
+        }
+    }
+
+    deinit {
+        if let directory {
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        if let postgres, let server = try? PostgresConnection(postgres.serverURL) {
+            _ = try? server.execute("DROP DATABASE IF EXISTS \(postgres.name) WITH (FORCE)")
+            server.close()
+        }
+    }
+
+    /// `serverURL` with its database name replaced by `database`.
+    static func url(_ serverURL: String, database: String) -> String {
+        guard let schemeEnd = serverURL.range(of: "://") else { return serverURL }
+        let rest = serverURL[schemeEnd.upperBound...]
+        let pathStart = rest.firstIndex(of: "/") ?? rest.firstIndex(of: "?") ?? rest.endIndex
+        let query = rest[pathStart...].firstIndex(of: "?").map { String(rest[$0...]) } ?? ""
+        return String(serverURL[..<pathStart]) + "/" + database + query
+    }
+}
