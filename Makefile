@@ -6,7 +6,7 @@ TEST_DEPS := sqlite3 python3 python3-venv librsvg2-bin zbar-tools chromium chrom
 BENCH_DEPS := wrk
 SWIFT_FLAGS ?=
 
-.PHONY: run test test-run deps test-deps build lint bench fuzz clean
+.PHONY: run test test-run test-postgres deps test-deps build lint bench fuzz clean
 
 ## run: build and start Mandate with demo data on the embedded SQLite default.
 run: deps
@@ -31,12 +31,25 @@ test: deps test-deps lint
 	scripts/with-pg-cluster.sh $(PG_DIR) $(MAKE) --no-print-directory test-run
 	Fuzz/fuzz-http-parser.sh 30
 
+# The test targets that use a database run twice: on SQLite files, then each test on a fresh database
+# of the throw-away PostgreSQL cluster (MANDATE_TEST_DATABASE, see Tests/DatabaseTestSupport).
+DATABASE_TARGETS := StorageTests|MandateCoreTests|MandateJobsTests|MandateAppTests
+# Of the one-at-a-time suites, those that exercise the database across processes or over time.
+DATABASE_SERIAL_SUITES := WorkerProcessTests|ScaleOutTests|SchedulerTests|WorkerPoolTests
+
 # The test runs of `make test`, inside with-pg-cluster.sh, which sets MANDATE_TEST_POSTGRES_URL and
 # stops the cluster afterwards, also when a test fails. The REQUIRE variables turn a missing browser
 # or database into failures, so CI cannot pass by skipping.
 test-run:
 	MANDATE_REQUIRE_BROWSER=1 MANDATE_REQUIRE_POSTGRES=1 swift test $(SWIFT_FLAGS) --skip-build --parallel --skip '$(TIMING_SUITES)|$(SERVER_SUITES)'
+	MANDATE_REQUIRE_POSTGRES=1 MANDATE_TEST_DATABASE="$$MANDATE_TEST_POSTGRES_URL" swift test $(SWIFT_FLAGS) --skip-build --parallel --filter '$(DATABASE_TARGETS)' --skip '$(TIMING_SUITES)|$(SERVER_SUITES)'
 	MANDATE_REQUIRE_BROWSER=1 MANDATE_REQUIRE_POSTGRES=1 swift test $(SWIFT_FLAGS) --skip-build --no-parallel --filter '$(TIMING_SUITES)|$(SERVER_SUITES)'
+	MANDATE_REQUIRE_POSTGRES=1 MANDATE_TEST_DATABASE="$$MANDATE_TEST_POSTGRES_URL" swift test $(SWIFT_FLAGS) --skip-build --no-parallel --filter '$(DATABASE_SERIAL_SUITES)'
+
+## test-postgres: only the database test targets, on PostgreSQL (a quicker loop while working on the stores).
+test-postgres: deps test-deps
+	swift build $(SWIFT_FLAGS) --build-tests
+	scripts/with-pg-cluster.sh $(PG_DIR) sh -c 'MANDATE_REQUIRE_POSTGRES=1 MANDATE_TEST_DATABASE="$$MANDATE_TEST_POSTGRES_URL" swift test $(SWIFT_FLAGS) --skip-build --parallel --filter "$(DATABASE_TARGETS)|$(DATABASE_SERIAL_SUITES)"'
 
 deps:
 	@scripts/ensure-deps.sh $(BUILD_DEPS)
