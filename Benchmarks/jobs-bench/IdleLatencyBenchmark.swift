@@ -28,9 +28,9 @@ struct LatencySummary {
 /// commit) to the signed webhook arriving at the local sink. One message at a time, 20 ms of
 /// idleness between them; the pool's poll interval is 1 s, so only the notifier can explain a
 /// quick delivery.
-func runIdleLatencyBenchmark(samples: Int) async throws -> LatencySummary {
+func runIdleLatencyBenchmark(samples: Int, engine: BenchEngine = .sqlite) async throws -> LatencySummary {
     let arrivals = Mutex<[String: ContinuousClock.Instant]>([:])
-    let rig = try WebhookBenchRig(concurrency: 16) { webhookID in
+    let rig = try WebhookBenchRig(concurrency: 16, engine: engine) { webhookID in
         arrivals.withLock { $0[webhookID] = .now }
     }
     defer { rig.tearDown() }

@@ -27,8 +27,8 @@ struct NoopHandler: JobHandler {
 /// Benchmark 1: no-op jobs through enqueue → claim → complete in one process, producers and
 /// the worker pool running at the same time. Returns completed jobs per second, counted when
 /// the completion is committed.
-func runNoopThroughputBenchmark(jobs: Int, shape: EnqueueShape) async throws -> Double {
-    let bench = try BenchDatabase()
+func runNoopThroughputBenchmark(jobs: Int, shape: EnqueueShape, engine: BenchEngine = .sqlite) async throws -> Double {
+    let bench = try BenchDatabase(engine: engine)
     defer { bench.remove() }
     let queue = JobQueue(database: bench.database)
     let notifier = JobNotifier()

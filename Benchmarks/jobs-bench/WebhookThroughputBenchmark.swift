@@ -16,8 +16,10 @@ struct WebhookBenchRig {
     let notifier = JobNotifier()
     let pool: WorkerPool
 
-    init(concurrency: Int, onRequest: @escaping @Sendable (String) -> Void = { _ in }) throws {
-        bench = try BenchDatabase()
+    init(
+        concurrency: Int, engine: BenchEngine = .sqlite, onRequest: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws {
+        bench = try BenchDatabase(engine: engine)
         sink = try BenchSink(onRequest: onRequest)
         client = HTTPClient(configuration: .init(maximumConcurrentRequests: concurrency))
         queue = JobQueue(database: bench.database)
@@ -60,8 +62,10 @@ struct WebhookBenchRig {
 /// Benchmark 2: signed SMS webhooks delivered to a local sink, `concurrency` at once. The jobs are
 /// queued first; the clock runs from starting the pool until the last result is committed.
 /// Returns deliveries per second.
-func runWebhookThroughputBenchmark(deliveries: Int, concurrency: Int) async throws -> Double {
-    let rig = try WebhookBenchRig(concurrency: concurrency)
+func runWebhookThroughputBenchmark(deliveries: Int, concurrency: Int, engine: BenchEngine = .sqlite) async throws
+    -> Double
+{
+    let rig = try WebhookBenchRig(concurrency: concurrency, engine: engine)
     defer { rig.tearDown() }
     try await rig.queueMessages(deliveries)
     let clock = ContinuousClock()

@@ -1,8 +1,10 @@
 import Foundation
 
 // jobs-bench: the job queue's benchmarks. `swift run -c release jobs-bench [noop|webhooks|latency|all]
-// [--runs N]`. Each benchmark runs N times (default 5) and reports every run and the median,
-// because the machine (2 cores) is shared.
+// [--runs N] [--db postgres://…]`. Each benchmark runs N times (default 5) and reports every run and
+// the median, because the machine (2 cores) is shared. With `--db postgres://user@host:port/db` (or
+// MANDATE_BENCH_POSTGRES) every benchmark also runs on PostgreSQL, in a scratch database created on
+// that server and dropped afterwards, and a table puts both engines' medians side by side.
 
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
@@ -15,11 +17,23 @@ func format(_ value: Double) -> String {
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let runs = arguments.firstIndex(of: "--runs").flatMap { Int(arguments[$0 + 1]) } ?? 5
-let selected = arguments.first { !$0.hasPrefix("--") && Int($0) == nil } ?? "all"
+let postgresURL =
+    arguments.firstIndex(of: "--db").map { arguments[$0 + 1] }
+    ?? ProcessInfo.processInfo.environment["MANDATE_BENCH_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+let selected =
+    arguments.enumerated().first { index, argument in
+        !argument.hasPrefix("--") && Int(argument) == nil && (index == 0 || arguments[index - 1] != "--db")
+    }?.element ?? "all"
 let python = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent(".venv/bin/python").path
+let engines: [BenchEngine] = [.sqlite] + (postgresURL.map { [.postgres(serverURL: $0)] } ?? [])
+/// One line of the closing comparison: a benchmark's median per engine.
+var comparison: [(benchmark: String, medians: [String])] = []
 
-print("jobs-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(runs) run(s) per benchmark")
+print(
+    "jobs-bench: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(runs) run(s) per benchmark, "
+        + "engines: \(engines.map(\.description).joined(separator: ", "))"
+        + (postgresURL == nil ? "" : " (PostgreSQL pool of \(BenchEngine.postgresPoolSize) connections)"))
 
 if selected == "noop" || selected == "all" {
     let jobs = 40_000
@@ -28,11 +42,18 @@ if selected == "noop" || selected == "all" {
         EnqueueShape(producers: 8, jobsPerTransaction: 100),
     ]
     for shape in shapes {
-        var results: [Double] = []
-        for _ in 0..<runs { results.append(try await runNoopThroughputBenchmark(jobs: jobs, shape: shape)) }
-        print(
-            "1. no-op jobs enqueue→claim→complete, \(shape): median \(format(median(results))) jobs/s "
-                + "(runs: \(results.map(format).joined(separator: ", ")); target ≥ 20000)")
+        var medians: [String] = []
+        for engine in engines {
+            var results: [Double] = []
+            for _ in 0..<runs {
+                results.append(try await runNoopThroughputBenchmark(jobs: jobs, shape: shape, engine: engine))
+            }
+            medians.append("\(format(median(results))) jobs/s")
+            print(
+                "1. [\(engine)] no-op jobs enqueue→claim→complete, \(shape): median \(format(median(results))) jobs/s "
+                    + "(runs: \(results.map(format).joined(separator: ", ")); target ≥ 20000)")
+        }
+        comparison.append(("no-op jobs, \(shape)", medians))
     }
     var huey: [HueyResult] = []
     for _ in 0..<(arguments.contains("--no-huey") ? 0 : runs) {
@@ -52,20 +73,44 @@ if selected == "noop" || selected == "all" {
 }
 
 if selected == "webhooks" || selected == "all" {
-    var results: [Double] = []
-    for _ in 0..<runs { results.append(try await runWebhookThroughputBenchmark(deliveries: 6_000, concurrency: 16)) }
-    print(
-        "2. signed webhook deliveries to a local sink, 16 concurrent: median \(format(median(results))) deliveries/s "
-            + "(runs: \(results.map(format).joined(separator: ", ")); target ≥ 1500)")
+    var medians: [String] = []
+    for engine in engines {
+        var results: [Double] = []
+        for _ in 0..<runs {
+            results.append(try await runWebhookThroughputBenchmark(deliveries: 6_000, concurrency: 16, engine: engine))
+        }
+        medians.append("\(format(median(results))) deliveries/s")
+        print(
+            "2. [\(engine)] signed webhook deliveries to a local sink, 16 concurrent: median "
+                + "\(format(median(results))) deliveries/s (runs: \(results.map(format).joined(separator: ", ")); "
+                + "target ≥ 1500)")
+    }
+    comparison.append(("signed webhook deliveries, 16 concurrent", medians))
 }
 
 if selected == "latency" || selected == "all" {
-    var summaries: [LatencySummary] = []
-    for _ in 0..<runs { summaries.append(try await runIdleLatencyBenchmark(samples: 200)) }
-    let p50 = median(summaries.map(\.p50))
-    print(
-        "3. idle enqueue→delivery latency (200 samples per run): median p50 \(String(format: "%.2f", p50)) ms, "
-            + "p90 \(String(format: "%.2f", median(summaries.map(\.p90)))) ms, "
-            + "p99 \(String(format: "%.2f", median(summaries.map(\.p99)))) ms "
-            + "(p50 per run: \(summaries.map { String(format: "%.2f", $0.p50) }.joined(separator: ", ")); target ≤ 20)")
+    var medians: [String] = []
+    for engine in engines {
+        var summaries: [LatencySummary] = []
+        for _ in 0..<runs { summaries.append(try await runIdleLatencyBenchmark(samples: 200, engine: engine)) }
+        let p50 = median(summaries.map(\.p50))
+        let p99 = median(summaries.map(\.p99))
+        medians.append(String(format: "p50 %.2f ms, p99 %.2f ms", p50, p99))
+        print(
+            "3. [\(engine)] idle enqueue→delivery latency (200 samples per run): median p50 "
+                + "\(String(format: "%.2f", p50)) ms, p90 \(String(format: "%.2f", median(summaries.map(\.p90)))) ms, "
+                + "p99 \(String(format: "%.2f", p99)) ms "
+                + "(p50 per run: \(summaries.map { String(format: "%.2f", $0.p50) }.joined(separator: ", ")); "
+                + "target ≤ 20)")
+    }
+    comparison.append(("idle enqueue→delivery latency", medians))
+}
+
+if engines.count > 1 && !comparison.isEmpty {
+    print("\nmedians side by side (same machine, same run):")
+    print("| benchmark | \(engines.map(\.description).joined(separator: " | ")) |")
+    print("|---|\(engines.map { _ in "---|" }.joined())")
+    for line in comparison {
+        print("| \(line.benchmark) | \(line.medians.joined(separator: " | ")) |")
+    }
 }

@@ -1,12 +1,14 @@
 import Foundation
 import Glibc
 
-/// A release `mandate serve` child process on a fresh database.
+/// A release `mandate serve` child process on a fresh database: an SQLite file in a temporary
+/// folder, or a scratch database on a PostgreSQL server (``PostgresScratch``).
 final class ServerUnderTest {
     let process: Process
     let port: Int
     let directory: URL
     private let output: Pipe
+    private let postgres: PostgresScratch?
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -17,15 +19,18 @@ final class ServerUnderTest {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mandate")
     }
 
-    init(extraArguments: [String] = [], environment: [String: String] = [:]) throws {
+    /// With `postgresServer` (a `postgres://` URL of an existing database), the server runs on a
+    /// scratch database created on that server and dropped by ``stop()``.
+    init(extraArguments: [String] = [], environment: [String: String] = [:], postgresServer: String? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mandate-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        postgres = try postgresServer.map { try PostgresScratch(serverURL: $0, label: "mandate_bench") }
         process = Process()
         process.executableURL = Self.binary
         process.arguments =
             [
-                "serve", "--port", "0", "--db", directory.appendingPathComponent("bench.sqlite").path, "--log-level",
-                "info",
+                "serve", "--port", "0", "--db", postgres?.url ?? directory.appendingPathComponent("bench.sqlite").path,
+                "--log-level", "info",
             ]
             + extraArguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
@@ -67,6 +72,7 @@ final class ServerUnderTest {
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: directory)
+        postgres?.drop()
     }
 }
 

@@ -2,13 +2,61 @@ import Foundation
 
 /// Sign-in at the production scrypt parameters (N=2^17, r=8, p=1): throughput and latency, the
 /// time a sign-in spends outside the hash, and `/healthz` latency while 100 clients hammer sign-in.
+/// With `--db postgres://…` (or `MANDATE_BENCH_POSTGRES`) the same runs follow on PostgreSQL, and
+/// a table puts both engines side by side.
 enum SignInBenchmark {
     static let body = #"{"tenant":"acme","email":"ada@acme.example","password":"member-demo-secret-42"}"#
 
+    /// What one engine measured.
+    struct Figures {
+        var single: WrkResult
+        var totalMilliseconds: Double
+        var hashMilliseconds: Double
+        var outsideHashMilliseconds: Double
+        var waitMilliseconds: Double
+        var busy: WrkResult
+        var health: WrkResult
+    }
+
     static func run(_ arguments: [String]) async throws {
         let seconds = Int(option("--seconds", in: arguments) ?? "15") ?? 15
+        let postgres = postgresServer(in: arguments)
         print("# Sign-in at the OWASP scrypt parameters; \(MachineInfo.summary)")
-        let server = try ServerUnderTest(extraArguments: ["--demo"])
+        var results: [(engine: String, figures: Figures)] = []
+        print("## SQLite")
+        results.append(("SQLite", try await measure(seconds: seconds, postgresServer: nil)))
+        if let postgres {
+            print("## PostgreSQL (a scratch database on the server of --db; `serve` with its default --db-pool)")
+            results.append(("PostgreSQL", try await measure(seconds: seconds, postgresServer: postgres)))
+        }
+        guard results.count > 1 else { return }
+        print("\nside by side (same machine, same run):")
+        print("| sign-in | \(results.map(\.engine).joined(separator: " | ")) |")
+        print("|---|\(results.map { _ in "---|" }.joined())")
+        func line(_ label: String, _ value: (Figures) -> String) {
+            print("| \(label) | \(results.map { value($0.figures) }.joined(separator: " | ")) |")
+        }
+        line("one client") {
+            String(
+                format: "%.1f/s, p50 %.0f ms, p99 %.0f ms", $0.single.requestsPerSecond, $0.single.p50Milliseconds,
+                $0.single.p99Milliseconds)
+        }
+        line("time per sign-in (of which hashing)") {
+            String(format: "%.1f ms (%.1f ms)", $0.totalMilliseconds, $0.hashMilliseconds)
+        }
+        line("outside the hash") { String(format: "%.2f ms", $0.outsideHashMilliseconds) }
+        line("four clients") {
+            String(
+                format: "%.1f/s, p50 %.0f ms, p99 %.0f ms", $0.busy.requestsPerSecond, $0.busy.p50Milliseconds,
+                $0.busy.p99Milliseconds)
+        }
+        line("/healthz while 100 clients sign in") {
+            String(format: "p99 %.2f ms (%.0f req/s)", $0.health.p99Milliseconds, $0.health.requestsPerSecond)
+        }
+    }
+
+    static func measure(seconds: Int, postgresServer: String?) async throws -> Figures {
+        let server = try ServerUnderTest(extraArguments: ["--demo"], postgresServer: postgresServer)
         defer { server.stop() }
         let script = try luaScript()
         let url = "http://127.0.0.1:\(server.port)/api/v1/auth/login"
@@ -21,13 +69,16 @@ enum SignInBenchmark {
         let hashSum = SimpleHTTP.metric(metrics, "mandate_password_hash_seconds_sum{operation=\"verify\"}")
         let hashCount = SimpleHTTP.metric(metrics, "mandate_password_hash_seconds_count{operation=\"verify\"}")
         let waitSum = SimpleHTTP.metric(metrics, "mandate_password_hash_wait_seconds_sum")
+        let figures = (
+            total: routeSum / routeCount * 1000, hash: hashSum / hashCount * 1000,
+            outside: (routeSum - hashSum) / routeCount * 1000, wait: waitSum / max(1, hashCount) * 1000
+        )
         print("one client:        \(single.summary)")
         print(
             String(
                 format:
                     "  per sign-in: %.1f ms in total, %.1f ms hashing, %.3f ms outside the hash (waiting for a hashing thread included: %.3f ms)",
-                routeSum / routeCount * 1000, hashSum / hashCount * 1000, (routeSum - hashSum) / routeCount * 1000,
-                waitSum / max(1, hashCount) * 1000))
+                figures.total, figures.hash, figures.outside, figures.wait))
 
         let busy = try WrkResult.run(
             url: url, threads: 1, connections: 4, seconds: seconds, script: script, timeoutSeconds: 30)
@@ -45,6 +96,9 @@ enum SignInBenchmark {
             url: "http://127.0.0.1:\(server.port)/healthz", threads: 1, connections: 4, seconds: seconds)
         hammer.waitUntilExit()
         print("/healthz while 100 clients sign in: \(health.summary)")
+        return Figures(
+            single: single, totalMilliseconds: figures.total, hashMilliseconds: figures.hash,
+            outsideHashMilliseconds: figures.outside, waitMilliseconds: figures.wait, busy: busy, health: health)
     }
 
     static func luaScript() throws -> String {

@@ -8,10 +8,11 @@ import Synchronization
 ///
 /// A caller waits for an idle slot, runs its whole job there (one transaction, or one read), and
 /// hands the slot back. Connections open lazily and reopen after the server dropped them; a job
-/// that finds its connection lost is retried once on a new one when it is a read. Writes run in a
-/// transaction at the requested ``WriteIsolation`` and are retried from the start, with jittered
-/// back-off, when PostgreSQL reports a serialization failure or deadlock (40001, 40P01): the body
-/// must do nothing but database work, which every store's body does.
+/// that finds its connection lost is retried once on a new one when it is a read, or a write that
+/// had not begun its transaction yet. Writes run in a transaction at the requested
+/// ``WriteIsolation`` and are retried from the start, with jittered back-off, when PostgreSQL
+/// reports a serialization failure or deadlock (40001, 40P01): the body must do nothing but
+/// database work, which every store's body does.
 final class PostgresPool: Sendable {
     enum Job {
         case read
@@ -136,21 +137,32 @@ final class PostgresPool: Sendable {
     /// Runs on `slot.queue`.
     private func run<T>(_ job: Job, _ body: (Connection) throws -> T, on slot: Slot) throws -> T {
         var attempt = 0
+        var reconnected = false
         while true {
             attempt += 1
             let session = try openSession(slot)
             let connection = Connection(postgres: session)
+            var bodyStarted = false
             do {
                 switch job {
                 case .read, .withoutTransaction:
+                    bodyStarted = true
                     return try body(connection)
                 case .write(let isolation):
-                    return try session.connection.transaction(isolation.postgres) { try body(connection) }
+                    return try session.connection.transaction(isolation.postgres) {
+                        bodyStarted = true
+                        return try body(connection)
+                    }
                 }
             } catch let error as PostgresError where error.reason == .connectionLost {
                 slot.session = nil
-                // A read can simply be asked again; whether a write committed is unknown.
-                guard case .read = job, attempt == 1 else { throw error }
+                // The server dropped the connection while it sat idle (a restart, a terminated
+                // backend): a write that failed at BEGIN has done nothing, and a read can simply be
+                // asked again, on a new connection. Once a write's body ran, whether it committed is
+                // unknown.
+                let isRead = if case .read = job { true } else { false }
+                guard !reconnected, isRead || !bodyStarted else { throw error }
+                reconnected = true
             } catch let error as PostgresError where error.isRetryableTransactionFailure {
                 guard case .write = job, attempt < Self.maximumWriteAttempts else { throw error }
                 // Jittered exponential back-off: 1, 2, 4 … ms, at most 64 ms.

@@ -51,7 +51,8 @@ final class PostgresSession {
         of translation: PostgresTranslation, named: [String: any SQLBindable], sql: String
     ) throws -> [PostgresValue] {
         try translation.names.map { name in
-            guard let value = named[name] else {
+            // Keys may leave out the colon, as SQLite's named binding allows.
+            guard let value = named[name] ?? named[String(name.dropFirst())] else {
                 throw StorageError("no value for the parameter \(name) in: \(sql)")
             }
             return postgresValue(value.sqlValue)
