@@ -72,4 +72,51 @@ public enum SQLDialect: String, Sendable, CustomStringConvertible {
     public func indexedBy(_ index: String) -> String {
         self == .sqlite ? "INDEXED BY \(index)" : ""
     }
+    /// An integer flag (a 0/1 column or parameter) as a condition: SQLite tests the integer as it
+    /// is; PostgreSQL, whose conditions must be booleans, compares it with 0 (NULL stays NULL).
+    public func isTrue(_ flag: String) -> String {
+        self == .sqlite ? flag : "(\(flag) <> 0)"
+    }
+
+    /// An aggregate that holds when `condition` holds for some row of the group (NULL for no row),
+    /// usable as a condition: SQLite `MAX(condition)`, PostgreSQL `bool_or(condition)`.
+    public func anyRow(_ condition: String) -> String {
+        self == .sqlite ? "MAX(\(condition))" : "bool_or(\(condition))"
+    }
+
+    /// The 64-bit integer with only bit `index` (0 to 62) set. On PostgreSQL a bare `1` is a 32-bit
+    /// integer (`1 << 40` wraps) and a shift count must be one, so both are cast.
+    public func bit(_ index: String) -> String {
+        self == .sqlite ? "1 << \(index)" : "(CAST(1 AS BIGINT) << CAST(\(index) AS INTEGER))"
+    }
+
+    /// `column` kept from steering the choice of an index (SQLite's unary `+`); PostgreSQL has no
+    /// such hint, and its `+` does not apply to text.
+    public func unindexed(_ column: String) -> String {
+        self == .sqlite ? "+\(column)" : column
+    }
+
+    /// An inner join, followed by `ON`, that SQLite must loop in the order written (`CROSS JOIN`);
+    /// PostgreSQL orders joins itself and allows no `ON` after `CROSS JOIN`.
+    public var orderedJoin: String {
+        self == .sqlite ? "CROSS JOIN" : "JOIN"
+    }
+
+    /// The alias of a subquery in `FROM` that the SQLite statement leaves unnamed: nothing there,
+    /// ` AS name` on PostgreSQL (before version 16 every subquery in `FROM` needs one).
+    public func subqueryAlias(_ name: String) -> String {
+        self == .sqlite ? "" : " AS \(name)"
+    }
+
+    /// `a IS NOT b` (false when both are NULL, true when only one is) in either engine.
+    public func isDistinct(_ left: String, _ right: String) -> String {
+        self == .sqlite ? "\(left) IS NOT \(right)" : "\(left) IS DISTINCT FROM \(right)"
+    }
+    /// The smallest of `terms`, NULL when any of them is NULL: SQLite's scalar `MIN`. PostgreSQL's
+    /// `LEAST` ignores NULLs, so there each term is tested first (and so written twice).
+    public func leastOrNull(_ terms: [String]) -> String {
+        guard self == .postgres, terms.count > 1 else { return least(terms) }
+        let anyNull = terms.map { "(\($0)) IS NULL" }.joined(separator: " OR ")
+        return "CASE WHEN \(anyNull) THEN NULL ELSE \(least(terms)) END"
+    }
 }

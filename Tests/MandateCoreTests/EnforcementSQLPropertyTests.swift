@@ -7,7 +7,7 @@ import Testing
 
 /// The SQL forms of the enforcement rule (`UserMFAListing` over `EnforcementStatusQuery`, and the general
 /// `EnforcementSQL.statusTable`) against the Swift decision (`EnforcementDecision.decide`), on random tenants
-/// stored in a real, fully migrated SQLite file: for every user and every instant tried, the same status,
+/// stored in a real, fully migrated database (SQLite or PostgreSQL, see `ScratchDatabase`): for every user and every instant tried, the same status,
 /// deadline and kinds of source; and the trigger-kept columns of migration 0301 equal to what they summarize.
 ///
 /// Deterministic: each seed drives a SplitMix64 generator (`EnforcementScenarios.swift`). Replay or explore
@@ -78,15 +78,23 @@ struct EnforcementSQLPropertyTests {
 
     /// `users.mfa_floor`, `mfa_group_bits` and `mfa_last_joined_at` equal what they summarize.
     static func checkTriggerColumns(report: inout CheckReport, on connection: Connection) throws {
+        let dialect = connection.dialect
+        let floor = dialect.greatest([
+            "COALESCE(u.activated_at, \(EnforcementSQL.noTime))",
+            "COALESCE(u.mfa_enrollment_reset_at, \(EnforcementSQL.noTime))",
+        ])
+        let bits = """
+            COALESCE((
+                    SELECT SUM(DISTINCT \(dialect.bit("g.mfa_bit"))) FROM group_members m JOIN user_groups g ON g.id = m.group_id
+                    WHERE m.user_id = u.id), 0)
+            """
+        let lastJoined = "(SELECT MAX(m.added_at) FROM group_members m WHERE m.user_id = u.id)"
         let stale = try connection.query(
             """
             SELECT u.id FROM users u
-            WHERE u.mfa_floor IS NOT MAX(COALESCE(u.activated_at, \(EnforcementSQL.noTime)),
-                    COALESCE(u.mfa_enrollment_reset_at, \(EnforcementSQL.noTime)))
-                OR u.mfa_group_bits IS NOT COALESCE((
-                    SELECT SUM(DISTINCT 1 << g.mfa_bit) FROM group_members m JOIN user_groups g ON g.id = m.group_id
-                    WHERE m.user_id = u.id), 0)
-                OR u.mfa_last_joined_at IS NOT (SELECT MAX(m.added_at) FROM group_members m WHERE m.user_id = u.id)
+            WHERE \(dialect.isDistinct("u.mfa_floor", floor))
+                OR \(dialect.isDistinct("u.mfa_group_bits", bits))
+                OR \(dialect.isDistinct("u.mfa_last_joined_at", lastJoined))
             """)
         for row in stale { report.mismatches.append("stale trigger columns for user \(try row.decode(0) as String)") }
     }
@@ -171,7 +179,7 @@ struct EnforcementSQLPropertyTests {
     {
         var statuses: [String: (status: String, deadline: Date?)] = [:]
         let rows = try connection.query(
-            "SELECT s.id, s.mfa_status, s.mfa_key FROM (\(EnforcementSQL.statusTable)) s",
+            "SELECT s.id, s.mfa_status, s.mfa_key FROM (\(EnforcementSQL.statusTable[connection.dialect])) s",
             named: EnforcementSQL.parameters(tenant: tenant, features: features, now: now))
         for row in rows {
             let status: String = try row.decode(1)

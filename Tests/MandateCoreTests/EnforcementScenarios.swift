@@ -108,7 +108,8 @@ extension EnforcementSQLPropertyTests {
                 try connection.run(
                     """
                     UPDATE users SET mfa_group_bits = COALESCE((
-                        SELECT SUM(DISTINCT 1 << g.mfa_bit) FROM group_members m JOIN user_groups g ON g.id = m.group_id
+                        SELECT SUM(DISTINCT \(connection.dialect.bit("g.mfa_bit"))) FROM group_members m
+                            JOIN user_groups g ON g.id = m.group_id
                         WHERE m.user_id = users.id), 0)
                     WHERE tenant_id = ?
                     """, tenant.id)

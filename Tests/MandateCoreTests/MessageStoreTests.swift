@@ -54,7 +54,14 @@ struct MessageStoreTests {
                 == SMSSendPayload(
                     messageId: queued.messageID, to: "+15550100", body: "Your code is 123456", tenantId: "t1"))
         let columns = try await temp.database.read { connection in
-            try connection.query("SELECT name FROM pragma_table_info('messages')").map {
+            let sql =
+                switch connection.dialect {
+                case .sqlite: "SELECT name FROM pragma_table_info('messages')"
+                case .postgres:
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = 'messages' "
+                        + "AND table_schema = current_schema()"
+                }
+            return try connection.query(sql).map {
                 try $0.decode(0, as: String.self)
             }
         }

@@ -139,15 +139,16 @@ public struct BillingService: Sendable {
     public func sweepLapsed() async throws(CoreError) -> Int {
         let now = environment.clock.now()
         let candidates: [String] = try await environment.read { connection in
-            try connection.query(
+            let dialect = connection.dialect
+            return try connection.query(
                 """
                 SELECT t.id FROM tenants t
                 WHERE ((t.subscription_status = 'trialing' AND t.trial_ends_at <= :now)
                         OR (t.subscription_status = 'past_due' AND t.past_due_grace_ends_at <= :now)
                         OR t.subscription_status = 'canceled')
-                    AND (t.mfa_required OR t.mfa_sign_out_policy <> 'none'
-                        OR EXISTS (SELECT 1 FROM mfa_policies p WHERE p.tenant_id = t.id AND p.enabled)
-                        OR EXISTS (SELECT 1 FROM users u INDEXED BY users_mfa_required
+                    AND (\(dialect.isTrue("t.mfa_required")) OR t.mfa_sign_out_policy <> 'none'
+                        OR EXISTS (SELECT 1 FROM mfa_policies p WHERE p.tenant_id = t.id AND \(dialect.isTrue("p.enabled")))
+                        OR EXISTS (SELECT 1 FROM users u \(dialect.indexedBy("users_mfa_required"))
                             WHERE u.tenant_id = t.id AND u.mfa_required = 1
                                 AND COALESCE(u.mfa_required_at, :no_time) > COALESCE(t.mfa_user_lifted_at, :never)))
                 ORDER BY t.id

@@ -48,12 +48,13 @@ enum EnforcementLift {
         }
         if !features.contains(.enforceGroups) {
             lifted.groupPolicyIDs = try connection.query(
-                "SELECT id FROM mfa_policies WHERE tenant_id = ? AND enabled ORDER BY id", tenant.id
+                "SELECT id FROM mfa_policies WHERE tenant_id = ? AND \(connection.dialect.isTrue("enabled")) ORDER BY id",
+                tenant.id
             ).map { try $0.decode(0) }
             if !lifted.groupPolicyIDs.isEmpty {
                 try connection.run(
-                    "UPDATE mfa_policies SET enabled = 0, updated_at = ? WHERE tenant_id = ? AND enabled", now,
-                    tenant.id)
+                    "UPDATE mfa_policies SET enabled = 0, updated_at = ? WHERE tenant_id = ? AND "
+                        + connection.dialect.isTrue("enabled"), now, tenant.id)
             }
         }
         if tenant.settings.mfaSignOutPolicy != .none, !features.contains(.signOutPolicy) {
@@ -101,7 +102,7 @@ enum EnforcementLift {
     static func requirementsInForce(_ tenant: Tenant, on connection: Connection) throws -> Int {
         try connection.queryOne(
             """
-            SELECT COUNT(*) FROM users INDEXED BY users_mfa_required
+            SELECT COUNT(*) FROM users \(connection.dialect.indexedBy("users_mfa_required"))
             WHERE tenant_id = ? AND mfa_required = 1 AND COALESCE(mfa_required_at, ?) > ?
             """, tenant.id, EnforcementSQL.noTime, EnforcementSQL.liftedMilliseconds(tenant.settings)
         )?.decode(0) ?? 0
@@ -154,7 +155,7 @@ enum EnforcementLift {
                 if let liftedAt = tenant.settings.mfaUserRequirementsLiftedAt {
                     userCount = try connection.run(
                         """
-                        UPDATE users INDEXED BY users_mfa_required SET mfa_required_at = ?, updated_at = ?
+                        UPDATE users \(connection.dialect.indexedBy("users_mfa_required")) SET mfa_required_at = ?, updated_at = ?
                         WHERE tenant_id = ? AND mfa_required = 1 AND COALESCE(mfa_required_at, ?) <= ?
                         """, now, now, tenant.id, EnforcementSQL.noTime, liftedAt)
                 }
@@ -164,7 +165,7 @@ enum EnforcementLift {
                     policyCount += try connection.run(
                         """
                         UPDATE mfa_policies SET enabled = 1, enabled_at = ?, updated_at = ?
-                        WHERE id = ? AND tenant_id = ? AND NOT enabled
+                        WHERE id = ? AND tenant_id = ? AND NOT \(connection.dialect.isTrue("enabled"))
                         """, now, now, id, tenant.id)
                 }
             case .signOutPolicy:

@@ -17,7 +17,7 @@ struct EnforcementLiftMail {
     ) throws -> Int {
         let admins = try connection.query(
             """
-            SELECT id, email, name FROM users INDEXED BY users_admins
+            SELECT id, email, name FROM users \(connection.dialect.indexedBy("users_admins"))
             WHERE tenant_id = ? AND role IN ('owner', 'admin') AND status = 'active' ORDER BY email
             """, tenant.id)
         guard !admins.isEmpty else { return 0 }

@@ -34,50 +34,64 @@ enum EnforcementSQL {
     static let noTime = Date.distantPast.millisecondsSince1970
 
     /// The key of the organization-wide requirement.
-    static let orgKey = """
-        CASE WHEN :org_on AND (:org_all OR u.auth_source = 'local')
-            THEN (MAX(:org_start, u.mfa_floor) + :org_grace) * 2 + (:org_grace > 0) END
+    static func orgKey(_ dialect: SQLDialect) -> String {
         """
+        CASE WHEN \(dialect.isTrue(":org_on")) AND (\(dialect.isTrue(":org_all")) OR u.auth_source = 'local')
+            THEN (\(dialect.greatest([":org_start", "u.mfa_floor"])) + :org_grace) * 2 + \(dialect.integer(":org_grace > 0")) END
+        """
+    }
 
     /// The key of the user's own requirement.
-    static let userKey = """
-        CASE WHEN :user_on AND u.mfa_required AND COALESCE(u.mfa_required_at, \(noTime)) > :user_lifted
-            THEN (MAX(COALESCE(u.mfa_required_at, \(noTime)), u.mfa_floor) + :grace * u.mfa_enrollment_days * 86400000) * 2
-                + (:grace AND u.mfa_enrollment_days > 0) END
-        """
+    static func userKey(_ dialect: SQLDialect) -> String {
+        let requiredAt = "COALESCE(u.mfa_required_at, \(noTime))"
+        return """
+            CASE WHEN \(dialect.isTrue(":user_on")) AND \(dialect.isTrue("u.mfa_required")) AND \(requiredAt) > :user_lifted
+                THEN (\(dialect.greatest([requiredAt, "u.mfa_floor"])) + :grace * u.mfa_enrollment_days * 86400000) * 2
+                    + \(dialect.integer("\(dialect.isTrue(":grace")) AND u.mfa_enrollment_days > 0")) END
+            """
+    }
 
     /// The smallest key of the tenant's enabled group policies that cover user `u` (NULL if none):
     /// every user or a member of an included group (from the earliest such membership), and no
     /// member of an excluded one. One pass over the user's memberships per policy; the inner
-    /// `LIMIT -1` keeps `joined` from being computed twice.
-    static let policiesKey = """
-        (SELECT MIN((MAX(c.enabled_at, u.mfa_floor, c.joined) + :grace * c.enrollment_days * 86400000) * 2
-                + (:grace AND c.enrollment_days > 0))
+    /// `LIMIT -1` (``SQLDialect/optimizationFence``) keeps `joined` from being computed twice.
+    static let policiesKey = DialectText { dialect in
+        """
+        (SELECT MIN((\(dialect.greatest(["c.enabled_at", "u.mfa_floor", "c.joined"])) + :grace * c.enrollment_days * 86400000) * 2
+                + \(dialect.integer("\(dialect.isTrue(":grace")) AND c.enrollment_days > 0")))
             FROM (
                 SELECT p.enabled_at, p.enrollment_days, (
-                    SELECT CASE WHEN MAX(g.kind = 'exclude') THEN NULL WHEN p.include_all THEN \(noTime)
+                    SELECT CASE WHEN \(dialect.anyRow("g.kind = 'exclude'")) THEN NULL WHEN \(dialect.isTrue("p.include_all")) THEN \(noTime)
                         ELSE MIN(CASE WHEN g.kind = 'include' THEN m.added_at END) END
                     FROM group_members m JOIN mfa_policy_groups g ON g.policy_id = p.id AND g.group_id = m.group_id
                     WHERE m.user_id = u.id) AS joined
                 FROM mfa_policies p
-                WHERE p.tenant_id = u.tenant_id AND p.enabled
-                LIMIT -1
+                WHERE p.tenant_id = u.tenant_id AND \(dialect.isTrue("p.enabled"))
+                \(dialect.optimizationFence)
             ) c
             WHERE c.joined IS NOT NULL)
         """
+    }
 
     /// The group policies' key, when the plan includes them.
-    static let groupKey = "CASE WHEN :groups_on THEN \(policiesKey) END"
+    static func groupKey(_ dialect: SQLDialect) -> String {
+        "CASE WHEN \(dialect.isTrue(":groups_on")) THEN \(policiesKey[dialect]) END"
+    }
 
     /// Whether the user's exemption is in force.
-    static let exemptNow = "(u.mfa_exempt AND (u.mfa_exempt_until IS NULL OR u.mfa_exempt_until > :now))"
+    static func exemptNow(_ dialect: SQLDialect) -> String {
+        "(\(dialect.isTrue("u.mfa_exempt")) AND (u.mfa_exempt_until IS NULL OR u.mfa_exempt_until > :now))"
+    }
 
     /// Whether the user has not started: invited, or never activated.
     static let beforeActivation = "(u.status = 'invited' OR u.activated_at IS NULL)"
 
-    private static let smallestKey = """
-        MIN(COALESCE(\(orgKey), \(noKey)), COALESCE(\(userKey), \(noKey)), COALESCE(\(groupKey), \(noKey)))
-        """
+    private static func smallestKey(_ dialect: SQLDialect) -> String {
+        dialect.least([
+            "COALESCE(\(orgKey(dialect)), \(noKey))", "COALESCE(\(userKey(dialect)), \(noKey))",
+            "COALESCE(\(groupKey(dialect)), \(noKey))",
+        ])
+    }
 
     /// The status of user `u` whose smallest key is `key` (`noKey` without a requirement), each
     /// status written as `value(status)`; `lockOut` is the SQL condition of `lock_out`, nil when
@@ -88,14 +102,14 @@ enum EnforcementSQL {
     /// is 1 in an enrollment period, 0 past a grace period, -1 past a deadline that was due at once,
     /// and NULL without a requirement (`NULLIF`). A simple `CASE` evaluates that operand once: one
     /// computation of the key per user and no subquery (which cost as much as the key itself).
-    static func status(key: String, lockOut: String?, value: (MFAStatus) -> String) -> String {
-        let expired = lockOut.map { "WHEN \($0) AND u.role <> 'owner' THEN \(value(.expired))" } ?? ""
+    static func status(key: String, lockOut: String?, dialect: SQLDialect, value: (MFAStatus) -> String) -> String {
+        let expired = lockOut.map { "WHEN \(dialect.isTrue($0)) AND u.role <> 'owner' THEN \(value(.expired))" } ?? ""
         let preEnrollment = "WHEN \(beforeActivation) THEN \(value(.preEnrollment))"
         return """
             CASE
-                WHEN u.mfa_enrolled THEN \(value(.enrolled))
-                WHEN \(exemptNow) THEN \(value(.exempt))
-                ELSE CASE MIN(NULLIF(\(key), \(noKey)) - :due, 1) % 2
+                WHEN \(dialect.isTrue("u.mfa_enrolled")) THEN \(value(.enrolled))
+                WHEN \(exemptNow(dialect)) THEN \(value(.exempt))
+                ELSE CASE \(dialect.leastOrNull(["NULLIF(\(key), \(noKey)) - :due", "1"])) % 2
                     WHEN 1 THEN CASE \(preEnrollment) ELSE \(value(.enrollmentPeriod)) END
                     WHEN 0 THEN CASE \(preEnrollment) \(expired) ELSE \(value(.setupRequired)) END
                     WHEN -1 THEN CASE \(preEnrollment) ELSE \(value(.setupRequired)) END
@@ -108,15 +122,17 @@ enum EnforcementSQL {
     /// One row per user of `:tenant` with the user's columns (`UserStore.columns`, in order), then
     /// `mfa_enrolled`, `exempt_now`, `org_key`, `user_key`, `group_key` (each NULL when that source
     /// does not apply), `mfa_key` (the smallest, NULL without a requirement or while exempt) and
-    /// `mfa_status`. Use it as a subquery: `SELECT … FROM (\(statusTable)) s`.
-    static let statusTable = """
-        SELECT \(SQLColumns.qualified("u", UserStore.columns)), u.mfa_enrolled, \(exemptNow) AS exempt_now,
-            \(orgKey) AS org_key, \(userKey) AS user_key, \(groupKey) AS group_key,
-            CASE WHEN \(exemptNow) THEN NULL ELSE NULLIF(\(smallestKey), \(noKey)) END AS mfa_key,
-            \(status(key: smallestKey, lockOut: ":lock_out") { "'\($0.rawValue)'" }) AS mfa_status
+    /// `mfa_status`. Use it as a subquery: `SELECT … FROM (\(statusTable[dialect])) s`.
+    static let statusTable = DialectText { dialect in
+        """
+        SELECT \(SQLColumns.qualified("u", UserStore.columns)), u.mfa_enrolled, \(exemptNow(dialect)) AS exempt_now,
+            \(orgKey(dialect)) AS org_key, \(userKey(dialect)) AS user_key, \(groupKey(dialect)) AS group_key,
+            CASE WHEN \(exemptNow(dialect)) THEN NULL ELSE NULLIF(\(smallestKey(dialect)), \(noKey)) END AS mfa_key,
+            \(status(key: smallestKey(dialect), lockOut: ":lock_out", dialect: dialect) { "'\($0.rawValue)'" }) AS mfa_status
         FROM users u
         WHERE u.tenant_id = :tenant
         """
+    }
 
     /// `:now` and `:due` for `now`: the last whole millisecond not after `now`, so that comparing it
     /// with stored milliseconds (`deadline > now`, `until > now`) decides exactly as comparing dates.
@@ -157,4 +173,22 @@ enum EnforcementSQL {
 
     /// The deadline in a key.
     static func deadline(ofKey key: Int64) -> Date { Date(millisecondsSince1970: key >> 1) }
+}
+
+/// SQL text made once for each dialect (statements are cached by their text, so it must not vary).
+struct DialectText: Sendable {
+    let sqlite: String
+    let postgres: String
+
+    init(_ make: (SQLDialect) -> String) {
+        sqlite = make(.sqlite)
+        postgres = make(.postgres)
+    }
+
+    subscript(dialect: SQLDialect) -> String {
+        switch dialect {
+        case .sqlite: sqlite
+        case .postgres: postgres
+        }
+    }
 }

@@ -14,7 +14,7 @@ enum EnforcementSessions {
             """
             DELETE FROM sessions WHERE tenant_id = :tenant AND scope = 'full' AND user_id IN (
                 SELECT s.id FROM (\(query.table)) s
-                WHERE NOT s.mfa_enrolled AND s.mfa_status_code IN (\(dueCodes)))
+                WHERE NOT \(connection.dialect.isTrue("s.mfa_enrolled")) AND s.mfa_status_code IN (\(dueCodes)))
             """, named: query.parameters)
     }
 

@@ -51,7 +51,7 @@ struct EnforcementStatusQuery {
                 }
             }
         }
-        var builder = Builder(tenant: tenant, features: features, now: now)
+        var builder = Builder(tenant: tenant, features: features, now: now, dialect: connection.dialect)
         builder.addPolicies(policies, groupBits: groupBits)
         return builder.make()
     }
@@ -59,6 +59,7 @@ struct EnforcementStatusQuery {
     /// Assembles the SQL text and its parameters.
     private struct Builder {
         let noKey = "\(EnforcementSQL.noKey)"
+        let dialect: SQLDialect
         let settings: TenantSettings
         let grace: Bool
         let orgOn: Bool
@@ -69,7 +70,8 @@ struct EnforcementStatusQuery {
         /// Bits of relevant groups that other groups share (those users take the general subquery).
         var ambiguousBits: Int64 = 0
 
-        init(tenant: Tenant, features: Set<Feature>, now: Date) {
+        init(tenant: Tenant, features: Set<Feature>, now: Date, dialect: SQLDialect) {
+            self.dialect = dialect
             settings = tenant.settings
             grace = features.contains(.enrollmentPeriod)
             orgOn = features.contains(.enforceOrg) && settings.mfaRequired
@@ -114,7 +116,7 @@ struct EnforcementStatusQuery {
                     Self.policyKey(
                         name, includesAllUsers: policy.includesAllUsers,
                         hasExclusions: !policy.excludedGroupIDs.isEmpty,
-                        noKey: noKey))
+                        noKey: noKey, dialect: dialect))
             }
             if ambiguousBits != 0 {
                 parameters[":ambiguous"] = ambiguousBits
@@ -123,22 +125,27 @@ struct EnforcementStatusQuery {
         }
 
         /// One policy's key, `noKey` when it does not cover the user.
-        static func policyKey(_ name: String, includesAllUsers: Bool, hasExclusions: Bool, noKey: String) -> String {
+        static func policyKey(
+            _ name: String, includesAllUsers: Bool, hasExclusions: Bool, noKey: String, dialect: SQLDialect
+        ) -> String {
             let bits = "u.mfa_group_bits"
             let start: String
             if includesAllUsers {
-                start = "MAX(\(name)_start, u.mfa_floor)"
+                start = dialect.greatest(["\(name)_start", "u.mfa_floor"])
             } else {
                 // `b & (b - 1)` is 0 for one group: then the last membership is the one that counts.
+                let joined = """
+                    COALESCE((
+                            SELECT MIN(m.added_at) FROM group_members m \(dialect.indexedBy("group_members_by_user_group"))
+                            WHERE m.user_id = u.id AND \(dialect.unindexed("m.group_id")) IN (
+                                SELECT g.group_id FROM mfa_policy_groups g WHERE g.policy_id = \(name) AND g.kind = 'include')
+                            ), u.mfa_last_joined_at)
+                    """
                 start = """
                     CASE WHEN (\(bits) & (\(bits) - 1)) <> 0 AND u.mfa_last_joined_at > \(name)_start
                             AND u.mfa_last_joined_at > u.mfa_floor
-                        THEN MAX(\(name)_start, u.mfa_floor, COALESCE((
-                            SELECT MIN(m.added_at) FROM group_members m INDEXED BY group_members_by_user_group
-                            WHERE m.user_id = u.id AND +m.group_id IN (
-                                SELECT g.group_id FROM mfa_policy_groups g WHERE g.policy_id = \(name) AND g.kind = 'include')
-                            ), u.mfa_last_joined_at))
-                        ELSE MAX(\(name)_start, u.mfa_floor, u.mfa_last_joined_at) END
+                        THEN \(dialect.greatest(["\(name)_start", "u.mfa_floor", joined]))
+                        ELSE \(dialect.greatest(["\(name)_start", "u.mfa_floor", "u.mfa_last_joined_at"])) END
                     """
             }
             var conditions: [String] = []
@@ -154,7 +161,7 @@ struct EnforcementStatusQuery {
             switch terms.count {
             case 0: noKey
             case 1: terms[0]
-            default: "MIN(\(terms.joined(separator: ", ")))"
+            default: dialect.least(terms)
             }
         }
 
@@ -162,8 +169,8 @@ struct EnforcementStatusQuery {
             let orgKey: String? =
                 orgOn
                 ? (settings.mfaAppliesTo == .all
-                    ? "MAX(:org_start, u.mfa_floor) * 2 + :org_offset"
-                    : "CASE WHEN u.auth_source = 'local' THEN MAX(:org_start, u.mfa_floor) * 2 + :org_offset ELSE \(noKey) END")
+                    ? "\(dialect.greatest([":org_start", "u.mfa_floor"])) * 2 + :org_offset"
+                    : "CASE WHEN u.auth_source = 'local' THEN \(dialect.greatest([":org_start", "u.mfa_floor"])) * 2 + :org_offset ELSE \(noKey) END")
                 : nil
             // Requirements lifted by a downgrade are left out (the condition only when some were).
             let notLifted =
@@ -172,30 +179,32 @@ struct EnforcementStatusQuery {
             let userKey: String? =
                 userOn
                 ? """
-                CASE WHEN u.mfa_required\(notLifted) THEN MAX(COALESCE(u.mfa_required_at, \(EnforcementSQL.noTime)), u.mfa_floor) * 2\
-                \(grace ? " + u.mfa_enrollment_days * 172800000 + (u.mfa_enrollment_days > 0)" : "") ELSE \(noKey) END
+                CASE WHEN \(dialect.isTrue("u.mfa_required"))\(notLifted) THEN \(dialect.greatest(["COALESCE(u.mfa_required_at, \(EnforcementSQL.noTime))", "u.mfa_floor"])) * 2\
+                \(grace ? " + u.mfa_enrollment_days * 172800000 + \(dialect.integer("u.mfa_enrollment_days > 0"))" : "") ELSE \(noKey) END
                 """
                 : nil
             var groupKey: String? = policyKeys.isEmpty ? nil : smallest(policyKeys)
             if let fast = groupKey, ambiguousBits != 0 {
                 groupKey = """
                     CASE WHEN (u.mfa_group_bits & :ambiguous) <> 0
-                        THEN COALESCE(\(EnforcementSQL.policiesKey), \(noKey)) ELSE \(fast) END
+                        THEN COALESCE(\(EnforcementSQL.policiesKey[dialect]), \(noKey)) ELSE \(fast) END
                     """
             }
             let keys = [orgKey, userKey, groupKey].compactMap { $0 }
             let key = smallest(keys)
             func present(_ key: String?) -> String { key.map { "NULLIF(\($0), \(noKey))" } ?? "NULL" }
-            let status = EnforcementSQL.status(key: key, lockOut: settings.mfaExpiryAction == .lockOut ? "1" : nil) {
+            let status = EnforcementSQL.status(
+                key: key, lockOut: settings.mfaExpiryAction == .lockOut ? "1" : nil, dialect: dialect
+            ) {
                 "\(EnforcementStatusQuery.code(of: $0))"
             }
             let table = """
                 SELECT \(EnforcementStatusQuery.userColumns), u.mfa_enrolled,
-                    \(EnforcementSQL.exemptNow) AS exempt_now,
+                    \(EnforcementSQL.exemptNow(dialect)) AS exempt_now,
                     \(present(orgKey)) AS org_key, \(present(userKey)) AS user_key, \(present(groupKey)) AS group_key,
-                    CASE WHEN \(EnforcementSQL.exemptNow) THEN NULL ELSE \(present(key)) END AS mfa_key,
+                    CASE WHEN \(EnforcementSQL.exemptNow(dialect)) THEN NULL ELSE \(present(key)) END AS mfa_key,
                     \(status) AS mfa_status_code
-                FROM users u INDEXED BY users_mfa_listing
+                FROM users u \(dialect.indexedBy("users_mfa_listing"))
                 WHERE u.tenant_id = :tenant
                 """
             return EnforcementStatusQuery(table: table, parameters: parameters)

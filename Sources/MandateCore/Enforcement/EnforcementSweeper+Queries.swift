@@ -17,7 +17,7 @@ extension EnforcementSweeper {
     /// be sent now (rendered afterwards, off the database threads).
     static func findWork(_ plan: TenantPlan, now: Date, on connection: Connection) throws -> TenantWork {
         var work = TenantWork(plan: plan)
-        work.expiredExemptions = try connection.query(expiredExemptionsSQL, plan.tenant.id, now).map {
+        work.expiredExemptions = try connection.query(expiredExemptionsSQL[connection.dialect], plan.tenant.id, now).map {
             try $0.decode(0)
         }
         guard plan.canRequireMFA else { return work }
@@ -27,7 +27,7 @@ extension EnforcementSweeper {
         parameters[":sign_out_now"] = plan.signOutPolicy == .immediately
         parameters[":fresh"] = EnforcementNotice.freshnessMilliseconds
         var noticeCandidates: [String] = []
-        for row in try connection.query(candidatesSQL(query.table), named: parameters) {
+        for row in try connection.query(candidatesSQL(query.table, dialect: connection.dialect), named: parameters) {
             switch EnforcementStatusQuery.status(ofCode: try row.decode(1)) {
             case .expired: work.expired.append(try row.decode(0))
             case .setupRequired: work.hasNonCompliantSessions = true
@@ -49,9 +49,11 @@ extension EnforcementSweeper {
         return work
     }
 
-    private static let expiredExemptionsSQL = """
-        SELECT id FROM users WHERE tenant_id = ? AND mfa_exempt AND mfa_exempt_until <= ? ORDER BY id
+    private static let expiredExemptionsSQL = DialectText { dialect in
         """
+        SELECT id FROM users WHERE tenant_id = ? AND \(dialect.isTrue("mfa_exempt")) AND mfa_exempt_until <= ? ORDER BY id
+        """
+    }
 
     static let expiredCode = EnforcementStatusQuery.code(of: .expired)
     static let setupRequiredCode = EnforcementStatusQuery.code(of: .setupRequired)
@@ -59,18 +61,18 @@ extension EnforcementSweeper {
 
     /// Users of the tenant some step must look at: locked out and not audited yet for this deadline
     /// or still holding a session; under `immediately`, due to set up MFA with a full session; and
-    /// active users in their enrollment period with an email due. The inner `LIMIT -1` keeps SQLite
-    /// from flattening the status table into the conditions, which would compute each status once
-    /// per mention.
-    private static func candidatesSQL(_ statusTable: String) -> String {
+    /// active users in their enrollment period with an email due. The inner `LIMIT -1` (the
+    /// optimization fence) keeps SQLite from flattening the status table into the conditions, which
+    /// would compute each status once per mention.
+    private static func candidatesSQL(_ statusTable: String, dialect: SQLDialect) -> String {
         """
         SELECT c.id, c.code FROM (
-            SELECT s.id, s.status, s.mfa_status_code AS code, s.mfa_key AS k FROM (\(statusTable)) s LIMIT -1) c
+            SELECT s.id, s.status, s.mfa_status_code AS code, s.mfa_key AS k FROM (\(statusTable)) s \(dialect.optimizationFence)) c
         WHERE (c.code = \(expiredCode) AND (
                 NOT EXISTS (
                     SELECT 1 FROM mfa_notices n WHERE n.user_id = c.id AND n.kind = 'expired' AND n.deadline = c.k >> 1)
                 OR EXISTS (SELECT 1 FROM sessions x WHERE x.user_id = c.id)))
-            OR (:sign_out_now AND c.code = \(setupRequiredCode)
+            OR (\(dialect.isTrue(":sign_out_now")) AND c.code = \(setupRequiredCode)
                 AND EXISTS (SELECT 1 FROM sessions x WHERE x.user_id = c.id AND x.scope = 'full'))
             OR (c.code = \(enrollmentPeriodCode) AND c.status = 'active' AND \(EnforcementNotice.dueSQL))
         ORDER BY c.id
@@ -110,7 +112,7 @@ extension EnforcementSweeper {
         var parameters = EnforcementSQL.parameters(tenant: plan.tenant, features: plan.features, now: now)
         parameters[":users"] = try jsonArray(userIDs)
         var rows: [String: UserStatusRow] = [:]
-        for row in try connection.query(statusesSQL, named: parameters) {
+        for row in try connection.query(statusesSQL[connection.dialect], named: parameters) {
             let key: Int64? = try row.decode(5)
             rows[try row.decode(0)] = UserStatusRow(
                 status: UserStatus(rawValue: try row.decode(1)) ?? .suspended, email: try row.decode(2),
@@ -120,19 +122,17 @@ extension EnforcementSweeper {
         return rows
     }
 
-    private static let statusesSQL = """
-        SELECT s.id, s.status, s.email, s.name, s.mfa_status, s.mfa_key
-        FROM json_each(:users) j CROSS JOIN (\(EnforcementSQL.statusTable)) s ON s.id = j.value
+    private static let statusesSQL = DialectText { dialect in
         """
+        SELECT s.id, s.status, s.email, s.name, s.mfa_status, s.mfa_key
+        FROM \(dialect.jsonArrayElements(":users", alias: "j")) \(dialect.orderedJoin) (\(EnforcementSQL.statusTable[dialect])) s ON s.id = j.value
+        """
+    }
 
     /// The notices recorded for `userIDs`, by user.
     static func notices(of userIDs: [String], on connection: Connection) throws -> [String: [SentNotice]] {
         var notices: [String: [SentNotice]] = [:]
-        for row in try connection.query(
-            """
-            SELECT n.user_id, n.kind, n.deadline, n.sent_at FROM json_each(?) j
-            CROSS JOIN mfa_notices n ON n.user_id = j.value
-            """, try jsonArray(userIDs))
+        for row in try connection.query(noticesSQL[connection.dialect], try jsonArray(userIDs))
         {
             guard let kind = EnforcementNotice(rawValue: try row.decode(1)) else { continue }
             notices[try row.decode(0), default: []].append(
@@ -141,7 +141,14 @@ extension EnforcementSweeper {
         return notices
     }
 
-    /// `["a","b"]`, for `json_each`.
+    private static let noticesSQL = DialectText { dialect in
+        """
+        SELECT n.user_id, n.kind, n.deadline, n.sent_at FROM \(dialect.jsonArrayElements("?", alias: "j"))
+        \(dialect.orderedJoin) mfa_notices n ON n.user_id = j.value
+        """
+    }
+
+    /// `["a","b"]`, for `json_each` (``SQLDialect/jsonArrayElements(_:alias:)``).
     static func jsonArray(_ values: [String]) throws -> String {
         String(decoding: try JSONSerialization.data(withJSONObject: values), as: UTF8.self)
     }

@@ -20,7 +20,7 @@ extension EnforcementSweeper {
             let changed = try connection.run(
                 """
                 UPDATE users SET mfa_exempt = 0, mfa_exempt_until = NULL, updated_at = ?
-                WHERE id = ? AND tenant_id = ? AND mfa_exempt AND mfa_exempt_until <= ?
+                WHERE id = ? AND tenant_id = ? AND \(connection.dialect.isTrue("mfa_exempt")) AND mfa_exempt_until <= ?
                 """, now, userID, plan.tenant.id, now)
             if changed == 1 { cleared.append(userID) }
         }

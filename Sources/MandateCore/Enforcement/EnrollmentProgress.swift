@@ -57,7 +57,7 @@ enum EnrollmentProgressQuery {
         "CASE" + (0..<days).map { " WHEN \(column) < :d\($0 + 1) THEN \($0)" }.joined() + " END"
     }
 
-    private static func sql(days: Int) -> String {
+    private static func sql(days: Int, dialect: SQLDialect) -> String {
         """
         WITH firsts AS MATERIALIZED (
             SELECT MIN(COALESCE(f.activated_at, f.created_at)) AS t
@@ -65,7 +65,7 @@ enum EnrollmentProgressQuery {
         )
         SELECT 0, \(beforeBucket), COUNT(*) FROM firsts WHERE t < :d0
         UNION ALL
-        SELECT 0, bucket, COUNT(*) FROM (SELECT \(bucket("t", days: days)) AS bucket FROM firsts WHERE t >= :d0)
+        SELECT 0, bucket, COUNT(*) FROM (SELECT \(bucket("t", days: days)) AS bucket FROM firsts WHERE t >= :d0)\(dialect.subqueryAlias("b"))
         WHERE bucket IS NOT NULL GROUP BY bucket
         UNION ALL
         SELECT 1, \(totalBucket), COUNT(*) FROM users WHERE tenant_id = :tenant
@@ -73,7 +73,7 @@ enum EnrollmentProgressQuery {
         SELECT 1, bucket, COUNT(*) FROM (
             SELECT \(bucket("created_at", days: days)) AS bucket FROM users
             WHERE tenant_id = :tenant AND created_at >= :d0
-        )
+        )\(dialect.subqueryAlias("b"))
         WHERE bucket IS NOT NULL GROUP BY bucket
         """
     }
@@ -101,7 +101,7 @@ enum EnrollmentProgressQuery {
         var enrolled = [Int](repeating: 0, count: days + 1)
         var users = [Int](repeating: 0, count: days + 1)
         var totalUsers = 0
-        for row in try connection.query(sql(days: days), named: parameters) {
+        for row in try connection.query(sql(days: days, dialect: connection.dialect), named: parameters) {
             let kind: Int = try row.decode(0)
             let bucket: Int = try row.decode(1)
             let count: Int = try row.decode(2)

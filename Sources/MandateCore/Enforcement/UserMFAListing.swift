@@ -65,10 +65,12 @@ enum UserMFAListing {
     /// The kinds of a listed user's active factors, comma-separated: read only for enrolled users of
     /// the page (the order comes from `users_mfa_listing`, so no sorter computes it for other rows),
     /// through the `(user_id, kind, state)` unique index of `mfa_factors`.
-    private static let factorKinds = """
-        CASE WHEN s.mfa_enrolled THEN (
-            SELECT group_concat(f.kind) FROM mfa_factors f WHERE f.user_id = s.id AND f.state = 'active') END
+    private static let factorKinds = DialectText { dialect in
         """
+        CASE WHEN \(dialect.isTrue("s.mfa_enrolled")) THEN (
+            SELECT \(dialect.groupConcat("f.kind")) FROM mfa_factors f WHERE f.user_id = s.id AND f.state = 'active') END
+        """
+    }
 
     /// A search on `users_search` (`n`): part of the email or of the name, both lowercased in
     /// `search_text` (migration 0303; the separator, U+001F, is removed from the search term).
@@ -80,6 +82,7 @@ enum UserMFAListing {
         on connection: Connection
     ) throws -> [(User, UserMFASummary)] {
         let query = try EnforcementStatusQuery.make(tenant: tenant, features: features, now: now, on: connection)
+        let dialect = connection.dialect
         var parameters = query.parameters
         // A search walks the narrow `users_search` index in email order and reads each match's
         // status by its email (`CROSS JOIN` keeps that order of the loops): a common term fills the
@@ -87,20 +90,23 @@ enum UserMFAListing {
         // SQLite from copying `n.email > :after` onto `s.email`, which would turn each lookup into
         // a range scan.
         let searches = filter.search.map { !$0.isEmpty } ?? false
-        var conditions = conditions(filter, parameters: &parameters, searchByJoin: searches)
+        var conditions = conditions(filter, dialect: dialect, parameters: &parameters, searchByJoin: searches)
         let order = searches ? "n.email" : "s.email"
         if searches {
-            conditions.insert(contentsOf: ["n.tenant_id = :tenant", searchTerm, "s.email = +n.email"], at: 0)
+            conditions.insert(
+                contentsOf: ["n.tenant_id = :tenant", searchTerm, "s.email = \(dialect.unindexed("n.email"))"], at: 0)
         }
         if let after {
             conditions.insert("\(order) > :after", at: 0)
             parameters[":after"] = after
         }
         parameters[":limit"] = limit
-        let from = searches ? "users n INDEXED BY users_search CROSS JOIN (\(query.table)) s" : "(\(query.table)) s"
+        let from =
+            searches
+            ? "users n \(dialect.indexedBy("users_search")) CROSS JOIN (\(query.table)) s" : "(\(query.table)) s"
         let sql = """
             SELECT \(userColumns), s.mfa_status_code, s.mfa_key,
-                s.org_key IS NOT NULL, s.user_key IS NOT NULL, s.group_key IS NOT NULL, \(factorKinds)
+                s.org_key IS NOT NULL, s.user_key IS NOT NULL, s.group_key IS NOT NULL, \(factorKinds[dialect])
             FROM \(from)
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
             ORDER BY \(order) LIMIT :limit
@@ -131,14 +137,14 @@ enum UserMFAListing {
         var parameters = query.parameters
         var unfiltered = filter
         unfiltered.mfaStatus = nil
-        let conditions = conditions(unfiltered, parameters: &parameters)
-        // `LIMIT -1` keeps the inner query from being flattened, which would compute each user's
+        let conditions = conditions(unfiltered, dialect: connection.dialect, parameters: &parameters)
+        // `LIMIT -1` (the optimization fence) keeps the inner query from being flattened, which would compute each user's
         // status once per `FILTER`.
         let sql = """
             SELECT \(countColumns) FROM (
                 SELECT s.mfa_status_code AS code FROM (\(query.table)) s
                 \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-                LIMIT -1
+                \(connection.dialect.optimizationFence)
             ) c
             """
         let row = try connection.queryOne(sql, named: parameters)
@@ -154,8 +160,10 @@ enum UserMFAListing {
     /// `searchByJoin`: the caller joins `users_search` as `n` and tests ``searchTerm`` itself; only
     /// the parameter is set here.
     private static func conditions(
-        _ filter: UserFilter, parameters: inout [String: any SQLBindable], searchByJoin: Bool = false
+        _ filter: UserFilter, dialect: SQLDialect, parameters: inout [String: any SQLBindable],
+        searchByJoin: Bool = false
     ) -> [String] {
+        let enrolled = dialect.isTrue("s.mfa_enrolled")
         var conditions: [String] = []
         if let status = filter.status {
             conditions.append("s.status = :status")
@@ -168,13 +176,14 @@ enum UserMFAListing {
         if let mfaStatus = filter.mfaStatus {
             switch mfaStatus {
             case .enrolled:
-                conditions.append("s.mfa_enrolled")
+                conditions.append(enrolled)
             case .exempt:
-                conditions.append("NOT s.mfa_enrolled AND s.exempt_now")
+                // `exempt_now` is a condition already (a boolean on PostgreSQL).
+                conditions.append("NOT \(enrolled) AND s.exempt_now")
             case .preEnrollment:
-                conditions.append("NOT s.mfa_enrolled AND (s.status = 'invited' OR s.activated_at IS NULL)")
+                conditions.append("NOT \(enrolled) AND (s.status = 'invited' OR s.activated_at IS NULL)")
             case .notEnrolled, .enrollmentPeriod, .setupRequired, .expired:
-                conditions.append("NOT s.mfa_enrolled")
+                conditions.append("NOT \(enrolled)")
             }
         }
         if let search = filter.search, !search.isEmpty {
@@ -183,7 +192,7 @@ enum UserMFAListing {
             // instead cost about 0.4 s for a search matching few of 100,000 users.
             if !searchByJoin {
                 conditions.append(
-                    "s.email IN (SELECT n.email FROM users n INDEXED BY users_search WHERE n.tenant_id = :tenant AND "
+                    "s.email IN (SELECT n.email FROM users n \(dialect.indexedBy("users_search")) WHERE n.tenant_id = :tenant AND "
                         + searchTerm + ")")
             }
             let term = search.lowercased().filter { $0 != "\u{1F}" }
