@@ -1,6 +1,6 @@
 public import Foundation
 public import MandateCore
-public import SQLite
+import SQLite
 public import Storage
 
 /// A message payload a gateway webhook carries (`sms.send`, `email.send`).

@@ -1,6 +1,6 @@
 public import Foundation
 public import Lifecycle
-public import SQLite
+import SQLite
 public import Storage
 import Synchronization
 
@@ -63,7 +63,7 @@ public final class WebhookEndpoints: Sendable {
                     INSERT INTO webhook_endpoints (name, disabled_at, disabled_reason) VALUES (?, ?, ?)
                     ON CONFLICT (name) DO UPDATE SET disabled_at = excluded.disabled_at,
                         disabled_reason = excluded.disabled_reason
-                    WHERE disabled_at IS NULL
+                    WHERE webhook_endpoints.disabled_at IS NULL
                     """, name, clock.now(), reason)
             }
         } catch {

@@ -15,13 +15,21 @@ extension JobQueue {
     /// Handlers of jobs finished by these passes get
     /// ``JobFinishObserver/jobDidFinish(_:on:now:)`` in the same transaction. A busy worker pool
     /// runs them a few times a second rather than with every claim.
+    ///
+    /// On SQLite the single writer runs the claims of every process one at a time. On PostgreSQL,
+    /// where several processes claim at once, the transaction is `READ COMMITTED` and each pass
+    /// picks its rows `FOR UPDATE SKIP LOCKED` (``SQLDialect/whereSkippingLocked(_:table:key:)``):
+    /// concurrent claimers lock and take different jobs, passing over the ones another holds,
+    /// without waiting or failing serialization; a row another transaction changed in the meantime
+    /// is re-checked on its latest version, so a job is leased, reaped or expired by one of them
+    /// only.
     public func claim(
         owner: String, limit: Int, leaseDuration: Duration, handlers: JobHandlerRegistry, housekeeping: Bool = true
     ) async throws(JobQueueError) -> ClaimBatch {
         guard limit > 0 else { return ClaimBatch() }
         let clock = self.clock
         do {
-            return try await database.write { connection in
+            return try await database.write(isolation: .readCommitted) { connection in
                 let now = clock.now()
                 var batch = ClaimBatch()
                 if housekeeping {
@@ -47,7 +55,8 @@ extension JobQueue {
                     || max_attempts || ' attempt(s) (did the worker die?)'
                     || coalesce('; previous error: ' || last_error, ''),
                 lease_owner = NULL, lease_expires_at = NULL, finished_at = ?, updated_at = ?
-            WHERE state = 'running' AND lease_expires_at <= ? AND attempts >= max_attempts
+            \(connection.dialect.whereSkippingLocked(
+                "state = 'running' AND lease_expires_at <= ? AND attempts >= max_attempts", table: "jobs"))
             RETURNING id, kind, last_error
             """, now, now, now)
         for row in exhausted {
@@ -62,7 +71,7 @@ extension JobQueue {
             UPDATE jobs SET state = 'queued',
                 last_error = 'the lease of ' || coalesce(lease_owner, '?') || ' expired (did the worker die?)',
                 lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
-            WHERE state = 'running' AND lease_expires_at <= ?
+            \(connection.dialect.whereSkippingLocked("state = 'running' AND lease_expires_at <= ?", table: "jobs"))
             """, now, now)
     }
 
@@ -75,7 +84,8 @@ extension JobQueue {
                 last_error = 'its deadline (not_after) passed before it could be delivered'
                     || coalesce('; previous error: ' || last_error, ''),
                 finished_at = ?, updated_at = ?
-            WHERE state = 'queued' AND not_after IS NOT NULL AND not_after <= ?
+            \(connection.dialect.whereSkippingLocked(
+                "state = 'queued' AND not_after IS NOT NULL AND not_after <= ?", table: "jobs"))
             RETURNING id, kind, last_error
             """, now, now, now)
         for row in expired {
@@ -91,14 +101,16 @@ extension JobQueue {
         on connection: Connection, owner: String, limit: Int, leaseExpiresAt: Date, now: Date
     ) throws -> [ClaimedJob] {
         // The subquery walks the partial index jobs_claim in (priority, run_at, id) order; the
-        // index also holds not_after, so the deadline filter needs no table lookup.
+        // index also holds not_after, so the deadline filter needs no table lookup. On PostgreSQL
+        // it locks the rows it picks and skips those another claimer has locked; a row another
+        // claimer took (and committed) meanwhile is re-checked and skipped, no longer queued.
         let rows = try connection.query(
             """
             UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?,
                 updated_at = ?
             WHERE id IN (
                 SELECT id FROM jobs WHERE state = 'queued' AND run_at <= ? AND (not_after IS NULL OR not_after > ?)
-                ORDER BY priority, run_at, id LIMIT ?)
+                ORDER BY priority, run_at, id LIMIT ? \(connection.dialect.forUpdateSkipLocked))
             RETURNING id, kind, payload, priority, attempts, max_attempts, run_at, not_after, tenant_id,
                 idempotency_key, created_at
             """, owner, leaseExpiresAt, now, now, now, limit)

@@ -14,13 +14,19 @@ extension JobQueue {
     /// Each update is fenced on the lease it was claimed under (owner and attempt number): if the
     /// lease expired and another worker took the job meanwhile, the stale result is dropped and
     /// reported as not applied; the other worker's result will count.
+    ///
+    /// On PostgreSQL the transaction is `READ COMMITTED`: the fence is in each `UPDATE`'s `WHERE`,
+    /// which PostgreSQL re-checks on the row's latest version after waiting for any transaction
+    /// holding it, so a stale result is dropped without serialization failures between the
+    /// batches of concurrent workers (under `SERIALIZABLE` their updates of neighbouring rows of
+    /// one index page conflict and would be retried over and over).
     public func complete(
         _ completions: [JobCompletion], handlers: JobHandlerRegistry
     ) async throws(JobQueueError) -> CompletionReport {
         guard !completions.isEmpty else { return CompletionReport() }
         let clock = self.clock
         do {
-            return try await database.write { connection in
+            return try await database.write(isolation: .readCommitted) { connection in
                 let now = clock.now()
                 var report = CompletionReport()
                 report.applied.reserveCapacity(completions.count)

@@ -1,16 +1,19 @@
 import Foundation
 public import Lifecycle
 public import MandateCore
-public import SQLite
+import SQLite
 public import Storage
 
 /// The durable job queue on the `jobs` table: claiming with leases, completing in batches,
 /// reaping expired leases, and the operations the CLI needs.
 ///
-/// Every write goes through the database's writer (`BEGIN IMMEDIATE`), so several workers, in
-/// one process or several, never claim the same job while its lease is valid. Delivery is at
-/// least once: a worker that dies holding a job leaves it `running` until its lease expires,
-/// when the next claim (of any worker) takes it back.
+/// Several workers, in one process or several, never claim the same job while its lease is
+/// valid: on SQLite every write goes through the database's one writer (`BEGIN IMMEDIATE`); on
+/// PostgreSQL claims and completions run `READ COMMITTED`, claims locking the rows they take and
+/// skipping locked ones (`FOR UPDATE SKIP LOCKED`, see
+/// ``claim(owner:limit:leaseDuration:handlers:housekeeping:)``), completions fenced on the lease
+/// in their `WHERE`. Delivery is at least once: a worker that dies holding a job leaves it
+/// `running` until its lease expires, when the next claim (of any worker) takes it back.
 ///
 /// All times come from the injected clock, so tests can move time.
 public final class JobQueue: Sendable {

@@ -1,6 +1,6 @@
 public import Foundation
 public import Lifecycle
-public import SQLite
+import SQLite
 public import Storage
 import Synchronization
 
@@ -9,6 +9,17 @@ import Synchronization
 ///
 /// Each period is claimed by inserting `(task, period_start)` into `scheduler_runs` in a write
 /// transaction; the primary key lets exactly one scheduler win, the others see the row and skip.
+///
+/// **Several machines (PostgreSQL):** their clocks disagree a little, so near a period boundary
+/// one instance may still be in period P while another is already in P+1. The row alone would
+/// let both run (P and P+1 are different rows), twice within a moment. So on PostgreSQL the
+/// claim transaction also takes `pg_try_advisory_xact_lock` on a key derived from the task's
+/// name (``advisoryLockKey(task:)``), which makes the claims of one task take turns without
+/// waiting, and under that lock refuses a period older than one already claimed. Of two
+/// instances racing across a boundary, one runs and the other skips: at the same time, the
+/// lock's loser skips (and looks again at its next tick); one after the other, the late
+/// instance finds the newer period claimed. SQLite needs neither: its processes share one
+/// machine's clock and its one writer already runs claims one at a time.
 ///
 /// **Catch-up rule:** a scheduler only ever claims the period that contains "now". A process
 /// that was down during several periods runs the task once when it is back (for the current
@@ -100,33 +111,66 @@ public final class Scheduler: Service {
         }
         var ran: [String] = []
         for (task, periodStart) in candidates {
-            let claimed: Bool
+            let claim: Claim
             do {
-                claimed = try await claim(task: task.name, periodStart: periodStart)
+                claim = try await self.claim(task: task.name, periodStart: periodStart)
             } catch {
                 // Not recorded as attempted: the next tick tries again.
                 logger.error(
                     "cannot claim a scheduled run", ["task": .string(task.name), "error": .string("\(error)")])
                 continue
             }
+            // Another instance is claiming this task right now: look again at the next tick.
+            if claim == .busy { continue }
             state.withLock { $0.lastAttempted[task.name] = periodStart }
-            guard claimed else { continue }
+            guard claim == .claimed else { continue }
             ran.append(task.name)
             await execute(task, periodStart: periodStart)
         }
         return ran
     }
 
-    private func claim(task: String, periodStart: Date) async throws -> Bool {
+    private enum Claim {
+        /// This scheduler runs the period.
+        case claimed
+        /// Someone else has it (or, on PostgreSQL, a later period is already claimed).
+        case taken
+        /// On PostgreSQL: another instance holds the task's claim lock at this moment.
+        case busy
+    }
+
+    private func claim(task: String, periodStart: Date) async throws -> Claim {
         let clock = self.clock
         let ownerID = self.ownerID
-        return try await database.write { connection in
-            try connection.run(
+        let lockKey = Self.advisoryLockKey(task: task)
+        // Read committed on PostgreSQL: each statement sees what was committed before it, so the
+        // check made under the lock sees every claim that held the lock before this one.
+        return try await database.write(isolation: .readCommitted) { connection in
+            if let tryLock = connection.dialect.tryTransactionLock("?") {
+                guard try connection.queryOne(tryLock, lockKey)?.decode(0, as: Int.self) == 1 else { return .busy }
+                let later = try connection.queryOne(
+                    "SELECT 1 FROM scheduler_runs WHERE task = ? AND period_start > ?", task, periodStart)
+                if later != nil { return .taken }
+            }
+            let inserted = try connection.run(
                 """
                 INSERT INTO scheduler_runs (task, period_start, claimed_by, claimed_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT (task, period_start) DO NOTHING
-                """, task, periodStart, ownerID, clock.now()) == 1
+                """, task, periodStart, ownerID, clock.now())
+            return inserted == 1 ? .claimed : .taken
         }
+    }
+
+    /// The advisory lock key of `task` on PostgreSQL: the 64-bit FNV-1a hash of
+    /// `mandate.scheduler:` and the task name, the same in every process (Swift's `hashValue`
+    /// is seeded per process). A collision with another key only makes two claims take turns.
+    static func advisoryLockKey(task: String) -> Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in "mandate.scheduler:\(task)".utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return Int64(bitPattern: hash)
     }
 
     private func execute(_ task: Registration, periodStart: Date) async {

@@ -112,11 +112,42 @@ public enum SQLDialect: String, Sendable, CustomStringConvertible {
     public func isDistinct(_ left: String, _ right: String) -> String {
         self == .sqlite ? "\(left) IS NOT \(right)" : "\(left) IS DISTINCT FROM \(right)"
     }
+
     /// The smallest of `terms`, NULL when any of them is NULL: SQLite's scalar `MIN`. PostgreSQL's
     /// `LEAST` ignores NULLs, so there each term is tested first (and so written twice).
     public func leastOrNull(_ terms: [String]) -> String {
         guard self == .postgres, terms.count > 1 else { return least(terms) }
         let anyNull = terms.map { "(\($0)) IS NULL" }.joined(separator: " OR ")
         return "CASE WHEN \(anyNull) THEN NULL ELSE \(least(terms)) END"
+    }
+
+    /// Appended to a `SELECT` (inside an `UPDATE … WHERE id IN (…)`) that picks rows to change
+    /// in a work queue: on PostgreSQL `FOR UPDATE SKIP LOCKED` locks the rows it returns and
+    /// passes over rows another transaction has locked, so concurrent claimers take different
+    /// rows without waiting for each other; SQLite has no row locks (its single writer already
+    /// runs claims one at a time) and gets nothing.
+    public var forUpdateSkipLocked: String {
+        self == .sqlite ? "" : "FOR UPDATE SKIP LOCKED"
+    }
+
+    /// A `WHERE` clause for an `UPDATE` of the rows of `table` that meet `condition`, when
+    /// several processes may run it at once under `READ COMMITTED`: on PostgreSQL
+    /// `WHERE key IN (SELECT key FROM table WHERE condition FOR UPDATE SKIP LOCKED)`, which
+    /// locks the rows, re-checks `condition` on their latest version and skips rows another
+    /// transaction holds, so each row is changed by one of them only and none waits; on SQLite,
+    /// whose single writer runs them one at a time, `WHERE condition`.
+    public func whereSkippingLocked(_ condition: String, table: String, key: String = "id") -> String {
+        switch self {
+        case .sqlite: "WHERE \(condition)"
+        case .postgres: "WHERE \(key) IN (SELECT \(key) FROM \(table) WHERE \(condition) FOR UPDATE SKIP LOCKED)"
+        }
+    }
+
+    /// A query that tries to take a lock on the integer `parameter` (a placeholder) until the
+    /// transaction ends, without waiting: one row whose first column is 1 when the lock was
+    /// taken and 0 when another transaction holds it (PostgreSQL's `pg_try_advisory_xact_lock`).
+    /// Nil on SQLite, where write transactions already exclude each other.
+    public func tryTransactionLock(_ parameter: String) -> String? {
+        self == .sqlite ? nil : "SELECT pg_try_advisory_xact_lock(\(parameter))"
     }
 }
