@@ -246,6 +246,16 @@ final class WorkerProcess: Sendable {
         return nil
     }
 
+    /// The lease owner of a process running job workers, from its "job workers started" log line.
+    var workerOwnerID: String? {
+        for line in log.split(separator: "\n") where line.contains("\"msg\":\"job workers started\"") {
+            if let range = line.range(of: "\"worker\":\"") {
+                return String(line[range.upperBound...].prefix { $0 != "\"" })
+            }
+        }
+        return nil
+    }
+
     func kill(_ signal: Int32) {
         guard box.process.isRunning else { return }
         Glibc.kill(box.process.processIdentifier, signal)
