@@ -143,6 +143,7 @@ final class PostgresPool: Sendable {
             let session = try openSession(slot)
             let connection = Connection(postgres: session)
             var bodyStarted = false
+            session.lastFailure = nil
             do {
                 switch job {
                 case .read, .withoutTransaction:
@@ -163,8 +164,14 @@ final class PostgresPool: Sendable {
                 let isRead = if case .read = job { true } else { false }
                 guard !reconnected, isRead || !bodyStarted else { throw error }
                 reconnected = true
-            } catch let error as PostgresError where error.isRetryableTransactionFailure {
-                guard case .write = job, attempt < Self.maximumWriteAttempts else { throw error }
+            } catch {
+                // A serialization failure or deadlock, thrown as it is or wrapped by a store in its
+                // own error type (the session remembers the statement's failure): the transaction
+                // was rolled back, so the whole write runs again.
+                let isRetryable =
+                    (error as? PostgresError)?.isRetryableTransactionFailure == true
+                    || session.lastFailure?.isRetryableTransactionFailure == true
+                guard isRetryable, case .write = job, attempt < Self.maximumWriteAttempts else { throw error }
                 // Jittered exponential back-off: 1, 2, 4 … ms, at most 64 ms.
                 let ceiling = UInt32(1_000 << min(attempt - 1, 6))
                 usleep(ceiling / 2 + UInt32.random(in: 0...(ceiling / 2)))

@@ -12,6 +12,9 @@ import SQLite
 /// Not `Sendable`: confined to the thread of the pool slot that owns it.
 final class PostgresSession {
     let connection: PostgresConnection
+    /// The last error a statement of this session failed with, kept so that the pool recognises a
+    /// serialization failure even when a store wrapped it in an error of its own.
+    var lastFailure: PostgresError?
     private var translations: [String: PostgresTranslation] = [:]
     private static let translationCapacity = 512
 
@@ -20,23 +23,34 @@ final class PostgresSession {
     }
 
     func run(_ sql: String, positional: [SQLValue]) throws -> Int {
-        try connection.run(translated(sql).sql, positional.map(Self.postgresValue))
+        try recordingFailure { try connection.run(translated(sql).sql, positional.map(Self.postgresValue)) }
     }
 
     func run(_ sql: String, named: [String: any SQLBindable]) throws -> Int {
         let translation = translated(sql)
-        return try connection.run(translation.sql, try Self.values(of: translation, named: named, sql: sql))
+        let values = try Self.values(of: translation, named: named, sql: sql)
+        return try recordingFailure { try connection.run(translation.sql, values) }
     }
 
     func query(_ sql: String, positional: [SQLValue]) throws -> [Row] {
         let translation = translated(sql)
-        return Self.rows(try connection.query(translation.sql, positional.map(Self.postgresValue)), sql: sql)
+        let rows = try recordingFailure { try connection.query(translation.sql, positional.map(Self.postgresValue)) }
+        return Self.rows(rows, sql: sql)
     }
 
     func query(_ sql: String, named: [String: any SQLBindable]) throws -> [Row] {
         let translation = translated(sql)
         let values = try Self.values(of: translation, named: named, sql: sql)
-        return Self.rows(try connection.query(translation.sql, values), sql: sql)
+        return Self.rows(try recordingFailure { try connection.query(translation.sql, values) }, sql: sql)
+    }
+
+    private func recordingFailure<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as PostgresError {
+            lastFailure = error
+            throw error
+        }
     }
 
     private func translated(_ sql: String) -> PostgresTranslation {
