@@ -72,4 +72,10 @@ public enum SQLDialect: String, Sendable, CustomStringConvertible {
     public func indexedBy(_ index: String) -> String {
         self == .sqlite ? "INDEXED BY \(index)" : ""
     }
+
+    /// `value << count` as a 64-bit integer: PostgreSQL's `<<` keeps the type of `value` (an
+    /// `integer` literal would wrap at 32 bits) and takes an `integer` count.
+    public func shiftLeft(_ value: String, by count: String) -> String {
+        self == .sqlite ? "(\(value) << \(count))" : "(CAST(\(value) AS BIGINT) << CAST(\(count) AS INTEGER))"
+    }
 }
