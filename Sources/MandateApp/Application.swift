@@ -5,7 +5,7 @@ public import Lifecycle
 public import MandateCore
 public import MandateJobs
 public import MandateWeb
-public import SQLite
+import SQLite
 public import Storage
 import Synchronization
 

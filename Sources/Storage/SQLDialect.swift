@@ -87,7 +87,7 @@ public enum SQLDialect: String, Sendable, CustomStringConvertible {
     /// The 64-bit integer with only bit `index` (0 to 62) set. On PostgreSQL a bare `1` is a 32-bit
     /// integer (`1 << 40` wraps) and a shift count must be one, so both are cast.
     public func bit(_ index: String) -> String {
-        self == .sqlite ? "1 << \(index)" : "(CAST(1 AS BIGINT) << CAST(\(index) AS INTEGER))"
+        self == .sqlite ? "1 << \(index)" : shiftLeft("1", by: index)
     }
 
     /// `column` kept from steering the choice of an index (SQLite's unary `+`); PostgreSQL has no
@@ -149,5 +149,11 @@ public enum SQLDialect: String, Sendable, CustomStringConvertible {
     /// Nil on SQLite, where write transactions already exclude each other.
     public func tryTransactionLock(_ parameter: String) -> String? {
         self == .sqlite ? nil : "SELECT pg_try_advisory_xact_lock(\(parameter))"
+    }
+
+    /// `value << count` as a 64-bit integer: PostgreSQL's `<<` keeps the type of `value` (an
+    /// `integer` literal would wrap at 32 bits) and takes an `integer` count.
+    public func shiftLeft(_ value: String, by count: String) -> String {
+        self == .sqlite ? "(\(value) << \(count))" : "(CAST(\(value) AS BIGINT) << CAST(\(count) AS INTEGER))"
     }
 }

@@ -43,7 +43,7 @@ struct BillingWebhookTests {
         let settings = try await harness.settings()
         #expect(settings["mfaRequired"] as? Bool == false)
         #expect(settings["subscriptionTier"] as? String == "free")
-        #expect(try await harness.count("SELECT COUNT(*) FROM mfa_policies WHERE enabled") == 0)
+        #expect(try await harness.count("SELECT COUNT(*) FROM mfa_policies WHERE enabled = 1") == 0)
         #expect(try await harness.count("SELECT mfa_required FROM users WHERE id = ?", [harness.pending.id]) == 1)
 
         // The owner and the admin are emailed, once; one audit event says what was lifted.

@@ -41,7 +41,8 @@ struct LockoutTests {
         #expect(try await app.failedAttempts(user.id) == 50)
         #expect(try await app.auditCount(tenantID: tenant.id, action: "auth.login.failed") == 50)
         let counts = try await app.query(
-            "SELECT json_extract(details, '$.failedAttempts') AS n FROM audit_events WHERE action = 'auth.login.failed'"
+            "SELECT \(app.jsonField("details", "failedAttempts", integer: true)) AS n FROM audit_events "
+                + "WHERE action = 'auth.login.failed'"
         )
         #expect(Set(try counts.map { try $0.decode("n", as: Int.self) }) == Set(1...50))
     }
@@ -59,7 +60,8 @@ struct LockoutTests {
         #expect(failures >= 10)
         #expect(failures <= 50)
         let recorded = try await app.query(
-            "SELECT json_extract(details, '$.failedAttempts') AS n FROM audit_events WHERE action = 'auth.login.failed' AND json_extract(details, '$.reason') = 'wrong_password'"
+            "SELECT \(app.jsonField("details", "failedAttempts", integer: true)) AS n FROM audit_events "
+                + "WHERE action = 'auth.login.failed' AND \(app.jsonField("details", "reason")) = 'wrong_password'"
         )
         #expect(Set(try recorded.map { try $0.decode("n", as: Int.self) }) == Set(1...failures))
         #expect(try await lockSeconds(app, user.id) != nil)

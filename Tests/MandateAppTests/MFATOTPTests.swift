@@ -129,7 +129,7 @@ struct MFATOTPTests {
         #expect(verified.status == 200, "\(verified.text)")
         #expect(try await app.jobCount(kind: "email.send") == emailsBefore + 1)
         let notice = try await app.query(
-            "SELECT subject FROM messages WHERE channel = 'email' ORDER BY created_at DESC, rowid DESC LIMIT 1")
+            "SELECT subject FROM messages WHERE channel = 'email' ORDER BY created_at DESC, job_id DESC LIMIT 1")
         #expect(try notice.first?.decode(0, as: String.self).contains("recovery code was used") == true)
         let again = try await app.challenge("acme", "alice@acme.test")
         #expect(await app.verify(again, method: "recovery_code", code: codes[3]).status == 401)

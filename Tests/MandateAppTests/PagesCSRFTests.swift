@@ -176,7 +176,7 @@ struct PagesCSRFTests {
                 "/account/mfa/setup/sms", on: await browser.get("/account/mfa/setup"),
                 ["phoneNumber": "+44 7700 900123"])
             let messageID = try await app.query(
-                "SELECT json_extract(payload, '$.messageId') FROM jobs WHERE kind = 'sms.send' ORDER BY rowid DESC"
+                "SELECT \(app.jsonField("payload", "messageId")) FROM jobs WHERE kind = 'sms.send' ORDER BY id DESC"
             ).first?.decode(0, as: String.self)
             let code = try await app.smsCode(messageID: try #require(messageID))
             return Scenario(

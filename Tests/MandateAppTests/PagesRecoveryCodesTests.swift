@@ -20,9 +20,9 @@ struct PagesRecoveryCodesTests {
     }
 
     static func storedHashes(_ app: TestApp) async throws -> [String] {
-        try await app.query("SELECT hex(code_hash) FROM recovery_codes ORDER BY 1").map {
-            try $0.decode(0, as: String.self)
-        }
+        try await app.query("SELECT code_hash FROM recovery_codes").map {
+            try $0.decode(0, as: [UInt8].self).map { String(format: "%02X", $0) }.joined()
+        }.sorted()
     }
 
     @Test("new codes replace the old ones: shown once, each works once, the old ones fail")

@@ -107,7 +107,8 @@ struct PagesSMSSetupTests {
     /// The code of the newest queued SMS, as the provider would receive it.
     func latestSMSCode(_ app: TestApp) async throws -> String {
         let rows = try await app.query(
-            "SELECT json_extract(payload, '$.messageId') FROM jobs WHERE kind = 'sms.send' ORDER BY rowid DESC LIMIT 1")
+            "SELECT \(app.jsonField("payload", "messageId")) FROM jobs WHERE kind = 'sms.send' ORDER BY id DESC LIMIT 1"
+        )
         let messageID = try #require(try rows.first?.decode(0, as: String.self))
         return try await app.smsCode(messageID: messageID)
     }

@@ -224,7 +224,7 @@ struct PagesSignInTests {
         #expect(try await app.jobCount(kind: "sms.send") == jobs)
         let messageID = try #require(
             try await app.query(
-                "SELECT json_extract(payload, '$.messageId') FROM jobs WHERE kind = 'sms.send' ORDER BY id DESC LIMIT 1"
+                "SELECT \(app.jsonField("payload", "messageId")) FROM jobs WHERE kind = 'sms.send' ORDER BY id DESC LIMIT 1"
             ).first?.decode(0, as: String.self))
         let code = try await app.smsCode(messageID: messageID)
         let verified = try await browser.submit("/sign-in/mfa", on: withCode, ["code": code])

@@ -383,14 +383,16 @@ struct PagesUserPanelTests {
         #expect(page.text.contains("+•••••••••42"))
         #expect(!page.text.contains("4155550142"))
         #expect(!page.text.contains(code), "never the code")
-        let plan = try await app.query(
-            """
-            EXPLAIN QUERY PLAN SELECT id FROM messages WHERE tenant_id = ? AND user_id = ? AND channel = 'sms'
-            ORDER BY created_at DESC, id DESC LIMIT 20
-            """, [tenant.id, ada.id])
-        let details = try plan.map { try $0.decode("detail", as: String.self) }.joined(separator: "; ")
-        #expect(details.contains("messages_user_newest"), "\(details)")
-        #expect(!details.contains("TEMP B-TREE"), "\(details)")
+        if app.database.dialect == .sqlite {  // SQLite's query plan (PostgreSQL plans by statistics)
+            let plan = try await app.query(
+                """
+                EXPLAIN QUERY PLAN SELECT id FROM messages WHERE tenant_id = ? AND user_id = ? AND channel = 'sms'
+                ORDER BY created_at DESC, id DESC LIMIT 20
+                """, [tenant.id, ada.id])
+            let details = try plan.map { try $0.decode("detail", as: String.self) }.joined(separator: "; ")
+            #expect(details.contains("messages_user_newest"), "\(details)")
+            #expect(!details.contains("TEMP B-TREE"), "\(details)")
+        }
 
         let bobPage = await owner.get(Self.panel(bob))
         #expect(bobPage.text.contains("99999"))

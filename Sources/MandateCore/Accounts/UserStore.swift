@@ -46,22 +46,38 @@ enum UserStore {
     {
         let nowMilliseconds = now.millisecondsSince1970
         let row = try connection.queryOne(
-            """
-            UPDATE users SET failed_attempts = failed_attempts + 1,
-                locked_until = CASE
-                    WHEN failed_attempts + 1 >= :hard THEN 9223372036854775807
-                    WHEN failed_attempts + 1 >= :threshold
-                        THEN :now + MIN(:base << MIN(failed_attempts + 1 - :threshold, 20), :maximum) * 1000
-                    ELSE locked_until END,
-                updated_at = :now
-            WHERE id = :id
-            RETURNING failed_attempts
-            """,
+            recordFailureSQL(connection.dialect),
             named: [
                 ":hard": LockoutPolicy.hardLimit, ":threshold": policy.threshold, ":now": nowMilliseconds,
                 ":base": policy.baseDelaySeconds, ":maximum": policy.maximumDelaySeconds, ":id": userID,
             ])
         return try row?.decode("failed_attempts") ?? 0
+    }
+
+    /// The statement of ``recordFailure(userID:policy:now:on:)``, built once per dialect.
+    private static func recordFailureSQL(_ dialect: SQLDialect) -> String {
+        switch dialect {
+        case .sqlite: recordFailureSQLite
+        case .postgres: recordFailurePostgres
+        }
+    }
+
+    private static let recordFailureSQLite = makeRecordFailureSQL(.sqlite)
+    private static let recordFailurePostgres = makeRecordFailureSQL(.postgres)
+
+    private static func makeRecordFailureSQL(_ dialect: SQLDialect) -> String {
+        let doublings = dialect.least(["failed_attempts + 1 - :threshold", "20"])
+        let delay = dialect.least([dialect.shiftLeft(":base", by: doublings), ":maximum"])
+        return """
+            UPDATE users SET failed_attempts = failed_attempts + 1,
+                locked_until = CASE
+                    WHEN failed_attempts + 1 >= :hard THEN 9223372036854775807
+                    WHEN failed_attempts + 1 >= :threshold THEN :now + \(delay) * 1000
+                    ELSE locked_until END,
+                updated_at = :now
+            WHERE id = :id
+            RETURNING failed_attempts
+            """
     }
 
     /// Clears the failure counter after a success or an administrator's unlock.

@@ -1,4 +1,4 @@
-public import SQLite
+import SQLite
 public import Storage
 
 /// The tables of the development outbox: what the SMS and email gateway webhooks delivered to

@@ -1,4 +1,4 @@
-public import SQLite
+import SQLite
 public import Storage
 
 /// The Standard Webhooks secrets of the dev-mode SMS and email gateways.
@@ -16,7 +16,9 @@ public enum DevOutboxSecrets {
     {
         do {
             return try await database.write { connection in
-                (try loadOrCreate(.sms, on: connection), try loadOrCreate(.email, on: connection))
+                try OutboxError.passingDatabaseErrors { () throws(OutboxError) in
+                    (try loadOrCreate(.sms, on: connection), try loadOrCreate(.email, on: connection))
+                }
             }
         } catch let error as OutboxError {
             throw error

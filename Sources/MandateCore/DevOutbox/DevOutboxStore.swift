@@ -1,5 +1,5 @@
 public import Foundation
-public import SQLite
+import SQLite
 public import Storage
 
 /// What the dev outbox received (`dev_outbox`): the newest ``retainedCount`` webhook requests.
@@ -92,8 +92,8 @@ public enum DevOutboxStore {
         do {
             var counts = (sms: 0, email: 0, invalid: 0)
             for row in try connection.query(
-                "SELECT channel, count(*), sum(signature_valid = 0) FROM dev_outbox GROUP BY channel")
-            {
+                "SELECT channel, count(*), sum(\(connection.dialect.integer("signature_valid = 0"))) FROM dev_outbox GROUP BY channel"
+            ) {
                 let count: Int = try row.decode(1)
                 switch try row.decode(0, as: String.self) {
                 case MessageChannel.sms.rawValue: counts.sms = count

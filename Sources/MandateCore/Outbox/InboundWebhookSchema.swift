@@ -1,4 +1,4 @@
-public import SQLite
+import SQLite
 public import Storage
 
 /// The table that makes inbound webhooks idempotent: one row per `webhook-id` that was processed.

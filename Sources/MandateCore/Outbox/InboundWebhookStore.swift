@@ -1,5 +1,5 @@
 public import Foundation
-public import SQLite
+import SQLite
 public import Storage
 
 /// The `inbound_webhooks` table: which `webhook-id`s were processed, for idempotency.

@@ -1,5 +1,5 @@
 import Foundation
-public import SQLite
+import SQLite
 public import Storage
 
 extension MessageStore {

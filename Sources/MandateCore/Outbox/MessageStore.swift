@@ -1,5 +1,5 @@
 public import Foundation
-public import SQLite
+import SQLite
 public import Storage
 
 /// SMS and email records (`messages`) and their delivery state.

@@ -1,5 +1,5 @@
 public import Foundation
-public import SQLite
+import SQLite
 public import Storage
 
 /// Records side effects as `jobs` rows in the caller's transaction (the transactional outbox).

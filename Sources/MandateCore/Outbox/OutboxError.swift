@@ -12,7 +12,7 @@ public struct OutboxError: Error, Sendable, CustomStringConvertible {
         case invalidPayload
         /// A message request is unusable (empty recipient, missing subject).
         case invalidMessage
-        /// The database refused the statement; `message` carries SQLite's words.
+        /// The database refused the statement; `message` carries the engine's words.
         case storage
     }
 
@@ -20,11 +20,14 @@ public struct OutboxError: Error, Sendable, CustomStringConvertible {
     public let reason: Reason
     /// What went wrong, for people.
     public let message: String
+    /// The database's own error behind a `storage` failure, as it was thrown.
+    public let underlying: (any Error)?
 
     /// Creates an error with a reason and a human-readable message.
-    public init(_ reason: Reason, _ message: String) {
+    public init(_ reason: Reason, _ message: String, underlying: (any Error)? = nil) {
         self.reason = reason
         self.message = message
+        self.underlying = underlying
     }
 
     /// `"OutboxError(<reason>): <message>"`, for logs.
@@ -32,8 +35,20 @@ public struct OutboxError: Error, Sendable, CustomStringConvertible {
         "OutboxError(\(reason.rawValue)): \(message)"
     }
 
-    /// Wraps any error thrown by the storage layer, keeping its text.
+    /// Wraps any error thrown by the storage layer, keeping its text and the error itself.
     static func storage(_ error: any Error, while action: String) -> OutboxError {
-        OutboxError(.storage, "\(action): \(error)")
+        OutboxError(.storage, "\(action): \(error)", underlying: error)
+    }
+
+    /// Runs `body`, a part of a database transaction, and throws the database's own error behind a
+    /// `storage` failure unwrapped. The transaction must see it: on PostgreSQL a serialization
+    /// failure or a deadlock is retried by ``Storage/Database/write(isolation:_:)`` only when it
+    /// reaches it as the engine's error.
+    public static func passingDatabaseErrors<T>(_ body: () throws(OutboxError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw error.underlying ?? error
+        }
     }
 }

@@ -1,4 +1,4 @@
-public import SQLite
+import SQLite
 public import Storage
 
 /// The tables of the transactional outbox and of message delivery.

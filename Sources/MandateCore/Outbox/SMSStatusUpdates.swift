@@ -1,6 +1,6 @@
 import Foundation
 public import Lifecycle
-public import SQLite
+import SQLite
 public import Storage
 
 /// Applies the SMS provider's `sms.status` callbacks and audits every outcome.
@@ -37,7 +37,9 @@ public struct SMSStatusUpdates: Sendable {
         let clock = self.clock
         do {
             return try await database.write { connection in
-                try Self.apply(callback, ipAddress: ipAddress, on: connection, now: clock.now())
+                try OutboxError.passingDatabaseErrors { () throws(OutboxError) in
+                    try Self.apply(callback, ipAddress: ipAddress, on: connection, now: clock.now())
+                }
             }
         } catch let error as OutboxError {
             throw error
@@ -56,9 +58,11 @@ public struct SMSStatusUpdates: Sendable {
         let clock = self.clock
         do {
             try await database.write { connection in
-                try Self.recordRejection(
-                    reason, detail: detail, webhookID: webhookID, messageID: messageID, ipAddress: ipAddress,
-                    on: connection, now: clock.now())
+                try OutboxError.passingDatabaseErrors { () throws(OutboxError) in
+                    try Self.recordRejection(
+                        reason, detail: detail, webhookID: webhookID, messageID: messageID, ipAddress: ipAddress,
+                        on: connection, now: clock.now())
+                }
             }
         } catch let error as OutboxError {
             throw error

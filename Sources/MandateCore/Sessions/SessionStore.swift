@@ -87,7 +87,7 @@ enum SessionStore {
         SELECT \(SQLColumns.qualified("s", columns)), \(SQLColumns.qualified("u", UserStore.columns)),
             \(SQLColumns.qualified("t", TenantStore.columns)),
             \(SQLColumns.qualified("u", EnforcementStore.userSettingsColumns)),
-            EXISTS (SELECT 1 FROM mfa_policies p WHERE p.tenant_id = t.id AND p.enabled)
+            EXISTS (SELECT 1 FROM mfa_policies p WHERE p.tenant_id = t.id AND p.enabled = 1)
         FROM sessions s
         JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id
         JOIN tenants t ON t.id = s.tenant_id

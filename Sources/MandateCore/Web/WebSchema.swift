@@ -1,4 +1,4 @@
-public import SQLite
+import SQLite
 public import Storage
 
 /// The tables of the server-rendered dashboard: the server keys its forms are protected with.

@@ -3,7 +3,7 @@ public import HTMLTemplates
 public import HTTPServer
 public import Lifecycle
 import MandateCore
-public import SQLite
+import SQLite
 public import Storage
 
 /// The dev outbox (DESIGN.md §5): in dev and demo mode the SMS and email gateway webhooks point
@@ -59,8 +59,10 @@ public struct DevOutboxRoutes: Sendable {
         let body = request.body
         let headers = request.headers
         let receipt = try await database.write { connection in
-            try DevOutboxStore.receive(
-                channel: channel, body: body, headers: { headers[$0] }, on: connection, now: clock.now())
+            try OutboxError.passingDatabaseErrors { () throws(OutboxError) in
+                try DevOutboxStore.receive(
+                    channel: channel, body: body, headers: { headers[$0] }, on: connection, now: clock.now())
+            }
         }
         guard receipt.signatureValid else {
             let reason = receipt.signatureError ?? "the signature does not verify"

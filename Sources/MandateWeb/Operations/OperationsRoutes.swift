@@ -1,6 +1,6 @@
 public import HTTPServer
 public import Lifecycle
-public import SQLite
+import SQLite
 public import Storage
 
 /// `/healthz`, `/readyz` and `/metrics` for load balancers, orchestrators and Prometheus.

@@ -2,7 +2,7 @@ import Foundation
 public import HTTPServer
 public import Lifecycle
 import MandateCore
-public import SQLite
+import SQLite
 public import Storage
 
 /// `POST /webhooks/sms/status`: the SMS provider's delivery reports (DESIGN.md §4, SECURITY.md

@@ -88,6 +88,23 @@ extension TestApp {
             .joined(separator: "&")
     }
 
+    /// SQL for the member `key` of the JSON object in `column` (text; a whole number with
+    /// `integer`), on the engine of the test.
+    func jsonField(_ column: String, _ key: String, integer: Bool = false) -> String {
+        switch database.dialect {
+        case .sqlite: "json_extract(\(column), '$.\(key)')"
+        case .postgres:
+            integer
+                ? "CAST(CAST(\(column) AS json) ->> '\(key)' AS BIGINT)" : "(CAST(\(column) AS json) ->> '\(key)')"
+        }
+    }
+
+    /// Every audit event's details, joined (to search for text that must not be there).
+    func allAuditDetails() async throws -> String {
+        try await query("SELECT \(database.dialect.groupConcat("details")) AS d FROM audit_events").first?
+            .decode("d", as: String?.self) ?? ""
+    }
+
     /// A clock reading formatted as the API's RFC 3339 times.
     func timestamp(_ date: Date) -> String { Timestamp.iso8601(date) }
 }

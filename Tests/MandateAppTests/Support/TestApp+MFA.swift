@@ -47,7 +47,7 @@ extension TestApp {
     /// The code in the queued `sms.send` job of `messageID`.
     func smsCode(messageID: String) async throws -> String {
         let rows = try await query(
-            "SELECT payload FROM jobs WHERE kind = 'sms.send' AND json_extract(payload, '$.messageId') = ?",
+            "SELECT payload FROM jobs WHERE kind = 'sms.send' AND \(jsonField("payload", "messageId")) = ?",
             [messageID])
         guard let payload: String = try rows.first?.decode(0),
             let object = try JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any],
