@@ -7,8 +7,9 @@ import Testing
 
 /// The SQL forms of the enforcement rule (`UserMFAListing` over `EnforcementStatusQuery`, and the general
 /// `EnforcementSQL.statusTable`) against the Swift decision (`EnforcementDecision.decide`), on random tenants
-/// stored in a real, fully migrated database (SQLite or PostgreSQL, see `ScratchDatabase`): for every user and every instant tried, the same status,
-/// deadline and kinds of source; and the trigger-kept columns of migration 0301 equal to what they summarize.
+/// stored in a real, fully migrated database (SQLite or PostgreSQL, see `ScratchDatabase`): for every user and
+/// every instant tried, the same status, deadline and kinds of source; and the trigger-kept columns of migration
+/// 0301 equal to what they summarize.
 ///
 /// Deterministic: each seed drives a SplitMix64 generator (`EnforcementScenarios.swift`). Replay or explore
 /// one seed with `MANDATE_ENFORCEMENT_SEED=<n> swift test --filter EnforcementSQLPropertyTests`.
@@ -57,6 +58,81 @@ struct EnforcementSQLPropertyTests {
         }
         for mismatch in checks.mismatches.prefix(10) { Issue.record("\(replay): \(mismatch)") }
         #expect(checks.mismatches.isEmpty, "\(replay): \(checks.mismatches.count) mismatches")
+    }
+
+    /// Group bits above 31 (PostgreSQL's plain `1 << n` is a 32-bit integer) and past 63 groups (shared bits, the
+    /// general subquery): the trigger-kept `mfa_group_bits` hold every bit, and the SQL still agrees with the decision.
+    @Test("group bits above 31 and past 63 groups: 64-bit masks, and the same statuses as the decision")
+    func highGroupBits() async throws {
+        let store = try PropertyDatabase()
+        var generator = ScenarioGenerator(seed: 63, plans: try Self.planFeatures())
+        var scenario = generator.makeScenario(index: 0)
+        let tenantID = scenario.tenant.id
+        let created = scenario.tenant.createdAt
+        // Inserted in order, group i holds bit i up to 62; groups 63 to 69 share bits with lower ones.
+        scenario.groups = (0..<70).map { number in
+            Group(
+                id: "\(tenantID)g\(number)", tenantID: tenantID, name: "group \(number)", description: "",
+                createdAt: created, updatedAt: created)
+        }
+        let group: @Sendable (Int) -> String = { number in "\(tenantID)g\(number)" }
+        let start = Date(millisecondsSince1970: ScenarioGenerator.anchor)
+        func policy(_ number: Int, all: Bool, include: [Int], exclude: [Int], days: Int) -> MFAPolicy {
+            MFAPolicy(
+                id: "\(tenantID)p\(number)", tenantID: tenantID, name: "policy \(number)", enabled: true,
+                includesAllUsers: all, includedGroupIDs: include.map(group), excludedGroupIDs: exclude.map(group),
+                enrollmentDays: days, enabledAt: start.addingTimeInterval(Double(number) * 86_400), createdAt: created,
+                updatedAt: created)
+        }
+        scenario.policies = [
+            policy(0, all: false, include: [40, 62], exclude: [50], days: 7),
+            policy(1, all: true, include: [], exclude: [33], days: 0),
+            policy(2, all: false, include: [65], exclude: [], days: 3),
+            policy(3, all: false, include: [31, 32], exclude: [61], days: 1),
+        ]
+        let memberships = [31, 32, 33, 40, 50, 61, 62, 65, 2]
+        for index in scenario.records.indices {
+            var joined: [String: Date] = [:]
+            for number in memberships where generator.chance(0.35) { joined[group(number)] = generator.time() }
+            scenario.records[index].memberships = joined
+        }
+        scenario.features = Set(Feature.allCases)
+        scenario.sharesGroupBits = false
+        scenario.mutations = scenario.records.prefix(3).map {
+            .removeMembership(userID: $0.user.id, groupID: group(62))
+        }
+        let stored = scenario
+        try await store.database.write { connection in try stored.insert(on: connection) }
+        try await store.database.write { connection in try stored.mutate(on: connection) }
+        let checks = try await store.database.read { connection in
+            var report = CheckReport()
+            var bits: [String: Int64] = [:]
+            for row in try connection.query("SELECT id, mfa_bit FROM user_groups WHERE tenant_id = ?", tenantID) {
+                bits[try row.decode(0)] = try row.decode(1)
+            }
+            for number in 0..<63 where bits[group(number)] != Int64(number) {
+                report.mismatches.append("group \(number) holds bit \(bits[group(number)].map(String.init) ?? "none")")
+            }
+            for row in try connection.query(
+                "SELECT u.id, u.mfa_group_bits FROM users u WHERE u.tenant_id = ? ORDER BY u.id", tenantID)
+            {
+                let userID: String = try row.decode(0)
+                let stored: Int64 = try row.decode(1)
+                var expected: Int64 = 0
+                for member in try connection.query("SELECT group_id FROM group_members WHERE user_id = ?", userID) {
+                    if let bit = bits[try member.decode(0)] { expected |= 1 << bit }
+                }
+                if stored != expected {
+                    report.mismatches.append("user \(userID): bits \(stored), expected \(expected)")
+                }
+            }
+            try Self.checkTriggerColumns(report: &report, on: connection)
+            try Self.check(stored, report: &report, on: connection)
+            return report
+        }
+        #expect(checks.comparisons > 50, "too few comparisons (\(checks.comparisons))")
+        for mismatch in checks.mismatches.prefix(10) { Issue.record("\(mismatch)") }
+        #expect(checks.mismatches.isEmpty, "\(checks.mismatches.count) mismatches")
     }
 
     /// The feature sets of the committed catalog's plans.

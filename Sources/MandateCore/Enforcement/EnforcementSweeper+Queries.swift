@@ -17,7 +17,8 @@ extension EnforcementSweeper {
     /// be sent now (rendered afterwards, off the database threads).
     static func findWork(_ plan: TenantPlan, now: Date, on connection: Connection) throws -> TenantWork {
         var work = TenantWork(plan: plan)
-        work.expiredExemptions = try connection.query(expiredExemptionsSQL[connection.dialect], plan.tenant.id, now).map {
+        work.expiredExemptions = try connection.query(expiredExemptionsSQL[connection.dialect], plan.tenant.id, now).map
+        {
             try $0.decode(0)
         }
         guard plan.canRequireMFA else { return work }
@@ -132,8 +133,7 @@ extension EnforcementSweeper {
     /// The notices recorded for `userIDs`, by user.
     static func notices(of userIDs: [String], on connection: Connection) throws -> [String: [SentNotice]] {
         var notices: [String: [SentNotice]] = [:]
-        for row in try connection.query(noticesSQL[connection.dialect], try jsonArray(userIDs))
-        {
+        for row in try connection.query(noticesSQL[connection.dialect], try jsonArray(userIDs)) {
             guard let kind = EnforcementNotice(rawValue: try row.decode(1)) else { continue }
             notices[try row.decode(0), default: []].append(
                 SentNotice(kind: kind, deadline: try row.decode(2), sentAt: try row.decode(3)))

@@ -138,8 +138,8 @@ enum UserMFAListing {
         var unfiltered = filter
         unfiltered.mfaStatus = nil
         let conditions = conditions(unfiltered, dialect: connection.dialect, parameters: &parameters)
-        // `LIMIT -1` (the optimization fence) keeps the inner query from being flattened, which would compute each user's
-        // status once per `FILTER`.
+        // `LIMIT -1` (the optimization fence) keeps the inner query from being flattened, which
+        // would compute each user's status once per `FILTER`.
         let sql = """
             SELECT \(countColumns) FROM (
                 SELECT s.mfa_status_code AS code FROM (\(query.table)) s

@@ -71,7 +71,7 @@ enum SessionStore {
     static func findWithOwner(tokenHash: [UInt8], on connection: Connection) throws -> (
         Session, User, Tenant, Principal.MFASnapshot
     )? {
-        guard let row = try connection.queryOne(findWithOwnerSQL, tokenHash) else { return nil }
+        guard let row = try connection.queryOne(findWithOwnerSQL[connection.dialect], tokenHash) else { return nil }
         let tenant = try TenantStore.decode(row, at: columnCount + UserStore.columnCount)
         let mfaBase = columnCount + UserStore.columnCount + TenantStore.columnCount
         let (settings, enrolled) = try EnforcementStore.decodeUserSettings(row, at: mfaBase, tenant: tenant)
@@ -83,14 +83,16 @@ enum SessionStore {
 
     /// Built once: statements are cached by their text, which must not be rebuilt per request.
     /// The `EXISTS` probes `mfa_policies` through its `(tenant_id, name)` index.
-    private static let findWithOwnerSQL = """
+    private static let findWithOwnerSQL = DialectText { dialect in
+        """
         SELECT \(SQLColumns.qualified("s", columns)), \(SQLColumns.qualified("u", UserStore.columns)),
             \(SQLColumns.qualified("t", TenantStore.columns)),
             \(SQLColumns.qualified("u", EnforcementStore.userSettingsColumns)),
-            EXISTS (SELECT 1 FROM mfa_policies p WHERE p.tenant_id = t.id AND p.enabled = 1)
+            EXISTS (SELECT 1 FROM mfa_policies p WHERE p.tenant_id = t.id AND \(dialect.isTrue("p.enabled")))
         FROM sessions s
         JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id
         JOIN tenants t ON t.id = s.tenant_id
         WHERE s.token_hash = ?
         """
+    }
 }
