@@ -113,7 +113,7 @@ unix_socket_directories = '$cluster/socket'
 fsync = off
 synchronous_commit = off
 full_page_writes = off
-max_connections = 300
+max_connections = 1000
 EOF
 }
 

@@ -44,7 +44,7 @@ final class PostgresPool: Sendable {
     private let state: Mutex<State>
 
     /// The most attempts of a write that keeps meeting serialization failures.
-    static let maximumWriteAttempts = 12
+    static let maximumWriteAttempts = 30
 
     /// Opens the first connection at once, so a wrong URL or an unreachable server is reported
     /// here rather than on the first request.
@@ -172,8 +172,8 @@ final class PostgresPool: Sendable {
                     (error as? PostgresError)?.isRetryableTransactionFailure == true
                     || session.lastFailure?.isRetryableTransactionFailure == true
                 guard isRetryable, case .write = job, attempt < Self.maximumWriteAttempts else { throw error }
-                // Jittered exponential back-off: 1, 2, 4 … ms, at most 64 ms.
-                let ceiling = UInt32(1_000 << min(attempt - 1, 6))
+                // Jittered exponential back-off: 1, 2, 4 … ms, at most 128 ms.
+                let ceiling = UInt32(1_000 << min(attempt - 1, 7))
                 usleep(ceiling / 2 + UInt32.random(in: 0...(ceiling / 2)))
             }
         }

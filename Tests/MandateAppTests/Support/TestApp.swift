@@ -42,7 +42,7 @@ final class TestApp: Sendable {
         scratch = try ScratchDatabase(label: "app")
         var configuration = AppConfiguration()
         configuration.databasePath = scratch.argument
-        configuration.databasePoolSize = 4
+        configuration.databasePoolSize = 2
         configuration.resourcesDirectory = Self.repositoryRoot
         configuration.logLevel = .debug
         configuration.databaseReaders = 2
