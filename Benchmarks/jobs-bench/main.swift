@@ -4,7 +4,8 @@ import Foundation
 // [--runs N] [--db postgres://…]`. Each benchmark runs N times (default 5) and reports every run and
 // the median, because the machine (2 cores) is shared. With `--db postgres://user@host:port/db` (or
 // MANDATE_BENCH_POSTGRES) every benchmark also runs on PostgreSQL, in a scratch database created on
-// that server and dropped afterwards, and a table puts both engines' medians side by side.
+// that server and dropped afterwards (the engines take turns run by run), and a table puts both
+// engines' medians side by side.
 
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
@@ -27,6 +28,15 @@ let selected =
 let python = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent(".venv/bin/python").path
 let engines: [BenchEngine] = [.sqlite] + (postgresURL.map { [.postgres(serverURL: $0)] } ?? [])
+/// `runs` results of `benchmark` per engine, the engines taking turns run by run, so that both
+/// meet the same load on this shared machine.
+func interleaved<Result>(_ benchmark: (BenchEngine) async throws -> Result) async throws -> [[Result]] {
+    var results = engines.map { _ in [Result]() }
+    for _ in 0..<runs {
+        for (index, engine) in engines.enumerated() { results[index].append(try await benchmark(engine)) }
+    }
+    return results
+}
 /// One line of the closing comparison: a benchmark's median per engine.
 var comparison: [(benchmark: String, medians: [String])] = []
 
@@ -43,11 +53,10 @@ if selected == "noop" || selected == "all" {
     ]
     for shape in shapes {
         var medians: [String] = []
-        for engine in engines {
-            var results: [Double] = []
-            for _ in 0..<runs {
-                results.append(try await runNoopThroughputBenchmark(jobs: jobs, shape: shape, engine: engine))
-            }
+        let allResults = try await interleaved { engine in
+            try await runNoopThroughputBenchmark(jobs: jobs, shape: shape, engine: engine)
+        }
+        for (engine, results) in zip(engines, allResults) {
             medians.append("\(format(median(results))) jobs/s")
             print(
                 "1. [\(engine)] no-op jobs enqueue→claim→complete, \(shape): median \(format(median(results))) jobs/s "
@@ -74,11 +83,10 @@ if selected == "noop" || selected == "all" {
 
 if selected == "webhooks" || selected == "all" {
     var medians: [String] = []
-    for engine in engines {
-        var results: [Double] = []
-        for _ in 0..<runs {
-            results.append(try await runWebhookThroughputBenchmark(deliveries: 6_000, concurrency: 16, engine: engine))
-        }
+    let allResults = try await interleaved { engine in
+        try await runWebhookThroughputBenchmark(deliveries: 6_000, concurrency: 16, engine: engine)
+    }
+    for (engine, results) in zip(engines, allResults) {
         medians.append("\(format(median(results))) deliveries/s")
         print(
             "2. [\(engine)] signed webhook deliveries to a local sink, 16 concurrent: median "
@@ -90,9 +98,9 @@ if selected == "webhooks" || selected == "all" {
 
 if selected == "latency" || selected == "all" {
     var medians: [String] = []
-    for engine in engines {
-        var summaries: [LatencySummary] = []
-        for _ in 0..<runs { summaries.append(try await runIdleLatencyBenchmark(samples: 200, engine: engine)) }
+    let allSummaries = try await interleaved { engine in try await runIdleLatencyBenchmark(samples: 200, engine: engine)
+    }
+    for (engine, summaries) in zip(engines, allSummaries) {
         let p50 = median(summaries.map(\.p50))
         let p99 = median(summaries.map(\.p99))
         medians.append(String(format: "p50 %.2f ms, p99 %.2f ms", p50, p99))
