@@ -91,10 +91,33 @@ struct ValueRoundTripTests {
     func unsupportedType() async throws {
         try await withTestSchema { schema in
             let connection = try schema.connect()
-            let error = #expect(throws: PostgresError.self) { try connection.query("SELECT 1.5::numeric AS price") }
+            let error = #expect(throws: PostgresError.self) {
+                try connection.query("SELECT interval '1 day' AS period")
+            }
             #expect(error?.reason == .decoding)
-            #expect(error?.message.contains("price") == true)
-            #expect(try connection.queryOne("SELECT 1.5::numeric::float8")?[0] == .double(1.5))
+            #expect(error?.message.contains("period") == true)
+            #expect(try connection.queryOne("SELECT (interval '1 day')::text")?[0] == .text("1 day"))
+        }
+    }
+
+    @Test("numeric (what SUM and AVG of integers give) decodes as an integer when it is one, else a double")
+    func numeric() async throws {
+        try await withTestSchema { schema in
+            let connection = try schema.connect()
+            let row = try #require(
+                try connection.queryOne(
+                    """
+                    SELECT 0::numeric, 42::numeric, -1234567890123::numeric, 10000::numeric, 1.5::numeric,
+                        -0.25::numeric, sum(x) FROM (VALUES (9223372036854775807::bigint), (1)) v(x)
+                    """))
+            #expect(row.values[0] == .int64(0))
+            #expect(row.values[1] == .int64(42))
+            #expect(row.values[2] == .int64(-1_234_567_890_123))
+            #expect(row.values[3] == .int64(10_000))
+            #expect(row.values[4] == .double(1.5))
+            #expect(row.values[5] == .double(-0.25))
+            // Past Int64: the nearest double.
+            #expect(row.values[6] == .double(9_223_372_036_854_775_808.0))
         }
     }
 
