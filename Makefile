@@ -34,15 +34,16 @@ test: deps test-deps lint
 # The test targets that use a database run twice: on SQLite files, then each test on a fresh database
 # of the throw-away PostgreSQL cluster (MANDATE_TEST_DATABASE, see Tests/DatabaseTestSupport).
 DATABASE_TARGETS := StorageTests|MandateCoreTests|MandateJobsTests|MandateAppTests
-# Of the one-at-a-time suites, those that exercise the database across processes or over time.
+# Suites that exercise the database across processes or over time: never in a parallel phase (the
+# scale-out test starts four processes); on PostgreSQL they run one at a time at the end.
 DATABASE_SERIAL_SUITES := WorkerProcessTests|ScaleOutTests|SchedulerTests|WorkerPoolTests
 
 # The test runs of `make test`, inside with-pg-cluster.sh, which sets MANDATE_TEST_POSTGRES_URL and
 # stops the cluster afterwards, also when a test fails. The REQUIRE variables turn a missing browser
 # or database into failures, so CI cannot pass by skipping.
 test-run:
-	MANDATE_REQUIRE_BROWSER=1 MANDATE_REQUIRE_POSTGRES=1 swift test $(SWIFT_FLAGS) --skip-build --parallel --skip '$(TIMING_SUITES)|$(SERVER_SUITES)'
-	MANDATE_REQUIRE_POSTGRES=1 MANDATE_TEST_DATABASE="$$MANDATE_TEST_POSTGRES_URL" swift test $(SWIFT_FLAGS) --skip-build --parallel --filter '$(DATABASE_TARGETS)' --skip '$(TIMING_SUITES)|$(SERVER_SUITES)'
+	MANDATE_REQUIRE_BROWSER=1 MANDATE_REQUIRE_POSTGRES=1 swift test $(SWIFT_FLAGS) --skip-build --parallel --skip '$(TIMING_SUITES)|$(SERVER_SUITES)|$(DATABASE_SERIAL_SUITES)'
+	MANDATE_REQUIRE_POSTGRES=1 MANDATE_TEST_DATABASE="$$MANDATE_TEST_POSTGRES_URL" swift test $(SWIFT_FLAGS) --skip-build --parallel --filter '$(DATABASE_TARGETS)' --skip '$(TIMING_SUITES)|$(SERVER_SUITES)|$(DATABASE_SERIAL_SUITES)'
 	MANDATE_REQUIRE_BROWSER=1 MANDATE_REQUIRE_POSTGRES=1 swift test $(SWIFT_FLAGS) --skip-build --no-parallel --filter '$(TIMING_SUITES)|$(SERVER_SUITES)'
 	MANDATE_REQUIRE_POSTGRES=1 MANDATE_TEST_DATABASE="$$MANDATE_TEST_POSTGRES_URL" swift test $(SWIFT_FLAGS) --skip-build --no-parallel --filter '$(DATABASE_SERIAL_SUITES)'
 
