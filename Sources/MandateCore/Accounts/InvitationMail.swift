@@ -38,13 +38,11 @@ struct InvitationMail: Sendable {
         let content = render(
             for: user, tenant: tenant, token: token, invitation: invitation,
             inviter: inviter.map { $0.name.isEmpty ? $0.email : $0.name })
-        _ = try OutboxError.passingDatabaseErrors { () throws(OutboxError) in
-            try MessageStore.queueEmail(
-                EmailMessageRequest(
-                    tenantID: tenant.id, userID: user.id, to: user.email, subject: content.subject,
-                    text: content.text, html: content.html),
-                on: connection, now: invitation.createdAt)
-        }
+        _ = try MessageStore.queueEmail(
+            EmailMessageRequest(
+                tenantID: tenant.id, userID: user.id, to: user.email, subject: content.subject,
+                text: content.text, html: content.html),
+            on: connection, now: invitation.createdAt)
     }
 
     static func format(_ date: Date) -> String {

@@ -16,9 +16,7 @@ public enum DevOutboxSecrets {
     {
         do {
             return try await database.write { connection in
-                try OutboxError.passingDatabaseErrors { () throws(OutboxError) in
-                    (try loadOrCreate(.sms, on: connection), try loadOrCreate(.email, on: connection))
-                }
+                (try loadOrCreate(.sms, on: connection), try loadOrCreate(.email, on: connection))
             }
         } catch let error as OutboxError {
             throw error

@@ -20,14 +20,11 @@ public struct OutboxError: Error, Sendable, CustomStringConvertible {
     public let reason: Reason
     /// What went wrong, for people.
     public let message: String
-    /// The database's own error behind a `storage` failure, as it was thrown.
-    public let underlying: (any Error)?
 
     /// Creates an error with a reason and a human-readable message.
-    public init(_ reason: Reason, _ message: String, underlying: (any Error)? = nil) {
+    public init(_ reason: Reason, _ message: String) {
         self.reason = reason
         self.message = message
-        self.underlying = underlying
     }
 
     /// `"OutboxError(<reason>): <message>"`, for logs.
@@ -35,20 +32,8 @@ public struct OutboxError: Error, Sendable, CustomStringConvertible {
         "OutboxError(\(reason.rawValue)): \(message)"
     }
 
-    /// Wraps any error thrown by the storage layer, keeping its text and the error itself.
+    /// Wraps any error thrown by the storage layer, keeping its text.
     static func storage(_ error: any Error, while action: String) -> OutboxError {
-        OutboxError(.storage, "\(action): \(error)", underlying: error)
-    }
-
-    /// Runs `body`, a part of a database transaction, and throws the database's own error behind a
-    /// `storage` failure unwrapped. The transaction must see it: on PostgreSQL a serialization
-    /// failure or a deadlock is retried by ``Storage/Database/write(isolation:_:)`` only when it
-    /// reaches it as the engine's error.
-    public static func passingDatabaseErrors<T>(_ body: () throws(OutboxError) -> T) throws -> T {
-        do {
-            return try body()
-        } catch {
-            throw error.underlying ?? error
-        }
+        OutboxError(.storage, "\(action): \(error)")
     }
 }

@@ -37,9 +37,7 @@ public struct SMSStatusUpdates: Sendable {
         let clock = self.clock
         do {
             return try await database.write { connection in
-                try OutboxError.passingDatabaseErrors { () throws(OutboxError) in
-                    try Self.apply(callback, ipAddress: ipAddress, on: connection, now: clock.now())
-                }
+                try Self.apply(callback, ipAddress: ipAddress, on: connection, now: clock.now())
             }
         } catch let error as OutboxError {
             throw error
@@ -58,11 +56,9 @@ public struct SMSStatusUpdates: Sendable {
         let clock = self.clock
         do {
             try await database.write { connection in
-                try OutboxError.passingDatabaseErrors { () throws(OutboxError) in
-                    try Self.recordRejection(
-                        reason, detail: detail, webhookID: webhookID, messageID: messageID, ipAddress: ipAddress,
-                        on: connection, now: clock.now())
-                }
+                try Self.recordRejection(
+                    reason, detail: detail, webhookID: webhookID, messageID: messageID, ipAddress: ipAddress,
+                    on: connection, now: clock.now())
             }
         } catch let error as OutboxError {
             throw error

@@ -39,10 +39,8 @@ public struct Housekeeping: Sendable {
     public func pruneWebhookRecords() async throws(CoreError) -> (webhookIDs: Int, billingEvents: Int) {
         let now = environment.clock.now()
         return try await environment.write { connection in
-            let webhookIDs = try OutboxError.passingDatabaseErrors { () throws(OutboxError) in
-                try InboundWebhookStore.prune(
-                    receivedBefore: now.addingTimeInterval(-Self.webhookIDRetention), on: connection)
-            }
+            let webhookIDs = try InboundWebhookStore.prune(
+                receivedBefore: now.addingTimeInterval(-Self.webhookIDRetention), on: connection)
             let billingEvents = try connection.run(
                 "DELETE FROM billing_events WHERE tenant_id IS NULL AND received_at < ?",
                 now.addingTimeInterval(-Self.anonymousBillingEventRetention))

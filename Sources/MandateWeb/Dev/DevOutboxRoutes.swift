@@ -59,10 +59,8 @@ public struct DevOutboxRoutes: Sendable {
         let body = request.body
         let headers = request.headers
         let receipt = try await database.write { connection in
-            try OutboxError.passingDatabaseErrors { () throws(OutboxError) in
-                try DevOutboxStore.receive(
-                    channel: channel, body: body, headers: { headers[$0] }, on: connection, now: clock.now())
-            }
+            try DevOutboxStore.receive(
+                channel: channel, body: body, headers: { headers[$0] }, on: connection, now: clock.now())
         }
         guard receipt.signatureValid else {
             let reason = receipt.signatureError ?? "the signature does not verify"
