@@ -47,7 +47,8 @@ struct BenchDatabase {
             directory = nil
             postgresName = name
             database = try Database(
-                postgresURL: Self.url(serverURL, database: name), poolSize: BenchEngine.postgresPoolSize)
+                postgresURL: DatabaseLocation.postgresURL(serverURL, database: name),
+                poolSize: BenchEngine.postgresPoolSize)
             _ = try Schema.migrator(for: .postgres).migrateBlocking(database)
         }
     }
@@ -65,14 +66,5 @@ struct BenchDatabase {
         let server = try Database(postgresURL: serverURL, poolSize: 1)
         defer { server.close() }
         try server.writeWithoutTransactionBlocking { try $0.execute(sql) }
-    }
-
-    /// `serverURL` with its database name replaced by `database`.
-    static func url(_ serverURL: String, database: String) -> String {
-        guard let schemeEnd = serverURL.range(of: "://") else { return serverURL }
-        let rest = serverURL[schemeEnd.upperBound...]
-        let pathStart = rest.firstIndex(of: "/") ?? rest.firstIndex(of: "?") ?? rest.endIndex
-        let query = rest[pathStart...].firstIndex(of: "?").map { String(rest[$0...]) } ?? ""
-        return String(serverURL[..<pathStart]) + "/" + database + query
     }
 }

@@ -7,13 +7,7 @@ struct PostgresScratch {
     let name: String
 
     /// The URL of the scratch database (the server URL with its database name replaced).
-    var url: String {
-        guard let schemeEnd = serverURL.range(of: "://") else { return serverURL }
-        let rest = serverURL[schemeEnd.upperBound...]
-        let pathStart = rest.firstIndex(of: "/") ?? rest.firstIndex(of: "?") ?? rest.endIndex
-        let query = rest[pathStart...].firstIndex(of: "?").map { String(rest[$0...]) } ?? ""
-        return String(serverURL[..<pathStart]) + "/" + name + query
-    }
+    var url: String { DatabaseLocation.postgresURL(serverURL, database: name) }
 
     /// Creates the database on the server that `serverURL` (a URL of an existing database) names.
     init(serverURL: String, label: String) throws {

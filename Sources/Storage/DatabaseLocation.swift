@@ -26,6 +26,16 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The PostgreSQL URL `serverURL` with its database name replaced by `database` (its query
+    /// options kept), e.g. to reach a database created on the same server.
+    public static func postgresURL(_ serverURL: String, database: String) -> String {
+        guard let schemeEnd = serverURL.range(of: "://") else { return serverURL }
+        let rest = serverURL[schemeEnd.upperBound...]
+        let pathStart = rest.firstIndex(of: "/") ?? rest.firstIndex(of: "?") ?? rest.endIndex
+        let query = rest[pathStart...].firstIndex(of: "?").map { String(rest[$0...]) } ?? ""
+        return String(serverURL[..<pathStart]) + "/" + database + query
+    }
+
     /// `url` with the password of its user-info part replaced by `***`.
     static func redacted(_ url: String) -> String {
         guard let schemeEnd = url.range(of: "://") else { return url }

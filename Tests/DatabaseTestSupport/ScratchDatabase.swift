@@ -1,5 +1,5 @@
 import Foundation
-public import Postgres
+import Postgres
 public import Storage
 
 /// The engine the tests run on: SQLite files by default; PostgreSQL when `MANDATE_TEST_DATABASE`
@@ -36,7 +36,7 @@ public final class ScratchDatabase: Sendable {
             server.close()
             postgres = (serverURL, name)
             directory = nil
-            location = .postgres(url: Self.url(serverURL, database: name))
+            location = .postgres(url: DatabaseLocation.postgresURL(serverURL, database: name))
         } else {
             let folder = NSTemporaryDirectory() + "mandate-\(label)-" + suffix
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -67,14 +67,5 @@ public final class ScratchDatabase: Sendable {
             _ = try? server.execute("DROP DATABASE IF EXISTS \(postgres.name) WITH (FORCE)")
             server.close()
         }
-    }
-
-    /// `serverURL` with its database name replaced by `database`.
-    static func url(_ serverURL: String, database: String) -> String {
-        guard let schemeEnd = serverURL.range(of: "://") else { return serverURL }
-        let rest = serverURL[schemeEnd.upperBound...]
-        let pathStart = rest.firstIndex(of: "/") ?? rest.firstIndex(of: "?") ?? rest.endIndex
-        let query = rest[pathStart...].firstIndex(of: "?").map { String(rest[$0...]) } ?? ""
-        return String(serverURL[..<pathStart]) + "/" + database + query
     }
 }
