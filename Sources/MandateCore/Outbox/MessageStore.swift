@@ -114,22 +114,32 @@ public enum MessageStore {
         }
     }
 
-    /// Moves `messageID` from `current` to `status` when that is forward. The caller's write
-    /// transaction (`BEGIN IMMEDIATE`) makes the read and the write one atomic step.
+    /// Moves `messageID` from `current` to `status` when that is forward. The UPDATE also requires
+    /// the status still to be `current`: under `READ COMMITTED` (PostgreSQL's job completions) a
+    /// provider callback may change it between the caller's read and this write, and the status
+    /// must never move backwards. Then it reads the newer status and decides again.
     private static func advance(
         messageID: String, current: String, to status: MessageStatus, errorCode: String?,
         on connection: Connection, now: Date
     ) throws -> Bool {
-        // An unknown stored status (written by a newer version) is treated as the earliest.
-        let currentStatus = MessageStatus(rawValue: current) ?? .queued
-        guard currentStatus.canAdvance(to: status) else { return false }
-        let deliveredAt: Date? = status == .delivered ? now : nil
-        try connection.run(
-            """
-            UPDATE messages SET status = ?, error_code = ?, updated_at = ?, delivered_at = coalesce(?, delivered_at)
-            WHERE id = ?
-            """,
-            status.rawValue, errorCode, now, deliveredAt, messageID)
-        return true
+        var current = current
+        while true {
+            // An unknown stored status (written by a newer version) is treated as the earliest.
+            let currentStatus = MessageStatus(rawValue: current) ?? .queued
+            guard currentStatus.canAdvance(to: status) else { return false }
+            let deliveredAt: Date? = status == .delivered ? now : nil
+            let changed = try connection.run(
+                """
+                UPDATE messages SET status = ?, error_code = ?, updated_at = ?,
+                    delivered_at = coalesce(?, delivered_at)
+                WHERE id = ? AND status = ?
+                """,
+                status.rawValue, errorCode, now, deliveredAt, messageID, current)
+            if changed == 1 { return true }
+            guard let row = try connection.queryOne("SELECT status FROM messages WHERE id = ?", messageID) else {
+                return false
+            }
+            current = try row.decode(0, as: String.self)
+        }
     }
 }
