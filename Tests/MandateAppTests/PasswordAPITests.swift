@@ -60,12 +60,12 @@ struct PasswordAPITests {
         let f = try await fixture()
         let huge = String(repeating: "x", count: 1 << 20)
         let verificationsBefore = f.app.environment.hasher.verificationCount
-        let start = ContinuousClock.now
         let login = await f.app.loginResponse("acme", "owner@acme.test", password: huge)
         let acceptance = await accept(f.app, f.invited.token.value, huge)
-        let elapsed = ContinuousClock.now - start
         #expect((400..<500).contains(login.status))
         #expect((400..<500).contains(acceptance.status))
+        // Refused before any scrypt (the expensive part): the hasher counted no verification. That
+        // is the proof it was fast; a wall-clock bound here failed on a loaded machine.
         #expect(f.app.environment.hasher.verificationCount == verificationsBefore)
         // No hash was made: the invited user still has none, and the link still works.
         #expect(try await f.app.passwordHash(f.invited.user.id) == nil)
@@ -73,9 +73,6 @@ struct PasswordAPITests {
         // An oversized password is not a guess: it does not count against the owner either.
         let owner = try #require(try await f.app.query("SELECT id FROM users WHERE email = 'owner@acme.test'").first)
         #expect(try await f.app.failedAttempts(try owner.decode("id")) == 0)
-        // Generous bound (two 1 MB JSON bodies parsed in a debug build); a single scrypt at the
-        // OWASP cost alone would already be ~0.5 s.
-        #expect(elapsed < .seconds(3))
     }
 
     @Test("NFKC: a password set with fullwidth letters signs in with the ASCII form, and back")
