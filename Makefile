@@ -35,8 +35,10 @@ test: deps test-deps lint
 # of the throw-away PostgreSQL cluster (MANDATE_TEST_DATABASE, see Tests/DatabaseTestSupport).
 DATABASE_TARGETS := StorageTests|MandateCoreTests|MandateJobsTests|MandateAppTests
 # Suites that exercise the database across processes or over time: never in a parallel phase (the
-# scale-out test starts four processes); on PostgreSQL they run one at a time at the end.
-DATABASE_SERIAL_SUITES := WorkerProcessTests|ScaleOutTests|SchedulerTests|WorkerPoolTests
+# scale-out test starts four processes); on PostgreSQL they run one at a time at the end, with the
+# whole end-to-end target (the real binary, driven over HTTP and through Chromium, gets
+# `--db postgres://…`).
+DATABASE_SERIAL_SUITES := WorkerProcessTests|ScaleOutTests|SchedulerTests|WorkerPoolTests|SignInTimingTests
 
 # The test runs of `make test`, inside with-pg-cluster.sh, which sets MANDATE_TEST_POSTGRES_URL and
 # stops the cluster afterwards, also when a test fails. The REQUIRE variables turn a missing browser
@@ -45,7 +47,7 @@ test-run:
 	MANDATE_REQUIRE_BROWSER=1 MANDATE_REQUIRE_POSTGRES=1 swift test $(SWIFT_FLAGS) --skip-build --parallel --skip '$(TIMING_SUITES)|$(SERVER_SUITES)|$(DATABASE_SERIAL_SUITES)'
 	MANDATE_REQUIRE_POSTGRES=1 MANDATE_TEST_DATABASE="$$MANDATE_TEST_POSTGRES_URL" swift test $(SWIFT_FLAGS) --skip-build --parallel --filter '$(DATABASE_TARGETS)' --skip '$(TIMING_SUITES)|$(SERVER_SUITES)|$(DATABASE_SERIAL_SUITES)'
 	MANDATE_REQUIRE_BROWSER=1 MANDATE_REQUIRE_POSTGRES=1 swift test $(SWIFT_FLAGS) --skip-build --no-parallel --filter '$(TIMING_SUITES)|$(SERVER_SUITES)'
-	MANDATE_REQUIRE_POSTGRES=1 MANDATE_TEST_DATABASE="$$MANDATE_TEST_POSTGRES_URL" swift test $(SWIFT_FLAGS) --skip-build --no-parallel --filter '$(DATABASE_SERIAL_SUITES)'
+	MANDATE_REQUIRE_BROWSER=1 MANDATE_REQUIRE_POSTGRES=1 MANDATE_TEST_DATABASE="$$MANDATE_TEST_POSTGRES_URL" swift test $(SWIFT_FLAGS) --skip-build --no-parallel --filter '$(DATABASE_SERIAL_SUITES)|EndToEndTests'
 
 ## test-postgres: only the database test targets, on PostgreSQL (a quicker loop while working on the stores).
 test-postgres: deps test-deps

@@ -80,7 +80,8 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: swiftSettings),
         // Throw-away databases for tests and benchmarks, on SQLite or on PostgreSQL (MANDATE_TEST_DATABASE).
         .target(
-            name: "DatabaseTestSupport", dependencies: ["Storage", "Postgres"], path: "Tests/DatabaseTestSupport",
+            name: "DatabaseTestSupport", dependencies: ["Storage", "Postgres", "MandateCore"],
+            path: "Tests/DatabaseTestSupport",
             swiftSettings: swiftSettings),
         .testTarget(
             name: "StorageTests", dependencies: ["Storage", "SQLite", "Postgres", "DatabaseTestSupport"],
@@ -111,6 +112,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["Lifecycle", "HTTPClient", "Crypto"], swiftSettings: swiftSettings),
+            name: "EndToEndTests",
+            dependencies: ["Lifecycle", "HTTPClient", "Crypto", "DatabaseTestSupport", "Storage"],
+            swiftSettings: swiftSettings),
     ]
 )

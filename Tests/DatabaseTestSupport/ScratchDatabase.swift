@@ -26,14 +26,21 @@ public final class ScratchDatabase: Sendable {
     private let directory: String?
     private let postgres: (serverURL: String, name: String)?
 
-    /// Creates an empty database; `label` goes into its name, to tell leftovers apart.
-    public init(label: String = "test") throws {
+    /// Creates a database; `label` goes into its name, to tell leftovers apart. Empty, or on
+    /// PostgreSQL a copy of `template` (built once per test process), whose migrations then find
+    /// nothing left to do: copying a migrated database is faster than migrating a new one.
+    ///
+    /// PostgreSQL copies the files (`STRATEGY FILE_COPY`, PostgreSQL 15 or later) rather than
+    /// writing the copy to the WAL: on the test cluster, which runs without fsync, that takes a
+    /// third of the time.
+    public init(label: String = "test", template: ScratchTemplate? = nil) throws {
         let suffix = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
         if let serverURL = TestDatabaseEngine.postgresURL {
             let name = "mandate_\(label.filter { $0.isLetter || $0.isNumber }.lowercased().prefix(20))_\(suffix)"
+            let source = try template.map { " TEMPLATE \(try $0.databaseName(serverURL: serverURL))" } ?? ""
             let server = try PostgresConnection(serverURL)
-            try server.execute("CREATE DATABASE \(name)")
-            server.close()
+            defer { server.close() }
+            try server.execute("CREATE DATABASE \(name)\(source) STRATEGY FILE_COPY")
             postgres = (serverURL, name)
             directory = nil
             location = .postgres(url: DatabaseLocation.postgresURL(serverURL, database: name))

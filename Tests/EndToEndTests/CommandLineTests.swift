@@ -1,3 +1,4 @@
+import DatabaseTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -36,16 +37,25 @@ struct CommandLineTests {
         #expect(output.contains("cannot open database"))
     }
 
+    @Test("an unreachable PostgreSQL server exits 73, names it and keeps the password out of the output")
+    func unreachablePostgres() async throws {
+        for command in [["serve", "--port", "0"], ["migrate"]] {
+            let (status, output) = try await MandateProcess.run(
+                command + ["--db", "postgres://mandate:hunter2@127.0.0.1:1/mandate"])
+            #expect(status == 73, "\(output)")
+            #expect(output.contains("cannot connect to PostgreSQL (host 127.0.0.1, port 1"))
+            #expect(output.contains("Check the URL given with --db or MANDATE_DB"))
+            #expect(!output.contains("hunter2"))
+        }
+    }
+
     @Test("a port already in use exits 69")
     func portInUse() async throws {
-        let directory = try temporaryDirectory()
-        let first = try MandateProcess([
-            "serve", "--port", "0", "--db", directory.appendingPathComponent("a.sqlite").path,
-        ])
+        let (a, b) = (try ScratchDatabase(label: "porta"), try ScratchDatabase(label: "portb"))
+        defer { withExtendedLifetime((a, b)) {} }
+        let first = try MandateProcess(["serve", "--port", "0", "--db", a.argument])
         let port = try #require(await first.listeningPort())
-        let (status, output) = try await MandateProcess.run([
-            "serve", "--port", String(port), "--db", directory.appendingPathComponent("b.sqlite").path,
-        ])
+        let (status, output) = try await MandateProcess.run(["serve", "--port", String(port), "--db", b.argument])
         #expect(status == 69)
         #expect(output.contains("already in use"))
         first.signal(SIGTERM)
@@ -54,18 +64,23 @@ struct CommandLineTests {
 
     @Test("migrate creates the schema and is idempotent")
     func migrate() async throws {
-        let path = try temporaryDirectory().appendingPathComponent("m.sqlite").path
-        let (status, output) = try await MandateProcess.run(["migrate", "--db", path])
+        let database = try ScratchDatabase(label: "migrate")
+        defer { withExtendedLifetime(database) {} }
+        let (status, output) = try await MandateProcess.run(["migrate", "--db", database.argument])
         #expect(status == 0)
+        #expect(output.contains("applied"))
         #expect(output.contains("up to date"))
-        let (again, _) = try await MandateProcess.run(["migrate", "--db", path])
+        let (again, repeated) = try await MandateProcess.run(["migrate", "--db", database.argument])
         #expect(again == 0)
+        #expect(!repeated.contains("applied"))
+        #expect(repeated.contains("up to date"))
     }
 
     @Test("SIGTERM drains a request in flight, answers it with Connection: close, then exits 0")
     func sigtermDrains() async throws {
-        let path = try temporaryDirectory().appendingPathComponent("d.sqlite").path
-        let server = try MandateProcess(["serve", "--port", "0", "--db", path])
+        let database = try ScratchDatabase(label: "drain")
+        defer { withExtendedLifetime(database) {} }
+        let server = try MandateProcess(["serve", "--port", "0", "--db", database.argument])
         let port = try #require(await server.listeningPort())
         #expect(try Wire.get(port: port, path: "/healthz").contains("200 OK"))
         // A request whose body is still arriving when the signal comes.

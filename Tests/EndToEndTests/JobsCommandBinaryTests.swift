@@ -1,3 +1,4 @@
+import DatabaseTestSupport
 import Foundation
 import Testing
 
@@ -6,17 +7,20 @@ import Testing
 /// purging real jobs.
 @Suite("mandate jobs (binary)", .serialized)
 struct JobsCommandBinaryTests {
-    /// A migrated, empty database in a fresh folder.
-    static func freshDatabase() async throws -> String {
-        let path = try temporaryDirectory().appendingPathComponent("jobs.sqlite").path
-        let (status, output) = try await MandateProcess.run(["migrate", "--db", path])
+    /// A migrated, empty database (SQLite, or PostgreSQL under `MANDATE_TEST_DATABASE`), dropped
+    /// when the value goes away.
+    static func freshDatabase() async throws -> ScratchDatabase {
+        let database = try ScratchDatabase(label: "jobsbinary")
+        let (status, output) = try await MandateProcess.run(["migrate", "--db", database.argument])
         #expect(status == 0, "\(output)")
-        return path
+        return database
     }
 
     @Test("list on an empty queue prints the counts table and exits 0")
     func listEmpty() async throws {
-        let path = try await Self.freshDatabase()
+        let database = try await Self.freshDatabase()
+        defer { withExtendedLifetime(database) {} }
+        let path = database.argument
         let (status, output) = try await MandateProcess.run(["jobs", "list", "--db", path])
         #expect(status == 0, "\(output)")
         #expect(output.contains("STATE"))
@@ -26,7 +30,9 @@ struct JobsCommandBinaryTests {
 
     @Test("an unknown job id exits 65 with a clear message")
     func unknownID() async throws {
-        let path = try await Self.freshDatabase()
+        let database = try await Self.freshDatabase()
+        defer { withExtendedLifetime(database) {} }
+        let path = database.argument
         let (status, output) = try await MandateProcess.run(["jobs", "show", "4242", "--db", path])
         #expect(status == 65)
         #expect(output.contains("no job has id 4242"))
@@ -36,7 +42,9 @@ struct JobsCommandBinaryTests {
 
     @Test("a bad state name or subcommand exits 64")
     func usage() async throws {
-        let path = try await Self.freshDatabase()
+        let database = try await Self.freshDatabase()
+        defer { withExtendedLifetime(database) {} }
+        let path = database.argument
         let (status, output) = try await MandateProcess.run(["jobs", "list", "--state", "finished", "--db", path])
         #expect(status == 64)
         #expect(output.contains("--state must be one of queued, running, succeeded, dead"))
@@ -46,7 +54,9 @@ struct JobsCommandBinaryTests {
 
     @Test("endpoints and purge-dead run on an empty database")
     func operations() async throws {
-        let path = try await Self.freshDatabase()
+        let database = try await Self.freshDatabase()
+        defer { withExtendedLifetime(database) {} }
+        let path = database.argument
         let (status, output) = try await MandateProcess.run(["jobs", "endpoints", "--db", path])
         #expect(status == 0, "\(output)")
         #expect(output.contains("sms"))

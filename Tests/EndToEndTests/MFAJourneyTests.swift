@@ -1,5 +1,7 @@
+import DatabaseTestSupport
 import Foundation
 import Glibc
+import Storage
 import Testing
 
 /// The SMS path end to end with the real binary in demo mode: the code travels as a signed webhook
@@ -10,11 +12,10 @@ struct MFAJourneyTests {
 
     @Test("SMS enrollment and sign-in through the dev outbox; no code in the database or the logs afterwards")
     func smsThroughTheDevOutbox() async throws {
-        let directory = try temporaryDirectory()
-        let database = directory.appendingPathComponent("journey.sqlite").path
+        let database = try ScratchDatabase(label: "journey")
         let server = try MandateProcess(
             ["serve", "--demo"],
-            environment: ["MANDATE_PORT": "0", "MANDATE_DB": database, "MANDATE_SMS_RESEND_DELAY": "1"])
+            environment: ["MANDATE_PORT": "0", "MANDATE_DB": database.argument, "MANDATE_SMS_RESEND_DELAY": "1"])
         let port = try #require(await server.listeningPort(timeout: 60))
         let credentials: [String: Any] = [
             "tenant": Self.member.tenant, "email": Self.member.email, "password": Self.member.password,
@@ -79,17 +80,35 @@ struct MFAJourneyTests {
         return nil
     }
 
-    /// Every row of every table except `dev_outbox`, as `sqlite3` dumps it.
-    func dumpWithoutDevOutbox(_ path: String) async throws -> String {
-        let (status, tables) = try await runTool(
-            "/usr/bin/sqlite3", [path, "SELECT name FROM sqlite_master WHERE type = 'table'"])
-        #expect(status == 0)
-        var dump = ""
-        for table in tables.split(separator: "\n") where !table.hasPrefix("dev_outbox") && !table.hasPrefix("sqlite_") {
-            dump += try await runTool(
-                "/usr/bin/sqlite3", [path, ".mode insert \(table)", "SELECT * FROM \"\(table)\""]
-            ).1
+    /// Every row of every table except `dev_outbox`, as `sqlite3` or `pg_dump` dumps it.
+    func dumpWithoutDevOutbox(_ database: ScratchDatabase) async throws -> String {
+        switch database.location {
+        case .sqlite(let path):
+            let (status, tables) = try await runTool(
+                "/usr/bin/sqlite3", [path, "SELECT name FROM sqlite_master WHERE type = 'table'"])
+            #expect(status == 0)
+            var dump = ""
+            for table in tables.split(separator: "\n")
+            where !table.hasPrefix("dev_outbox") && !table.hasPrefix("sqlite_") {
+                dump += try await runTool(
+                    "/usr/bin/sqlite3", [path, ".mode insert \(table)", "SELECT * FROM \"\(table)\""]
+                ).1
+            }
+            return dump
+        case .postgres(let url):
+            let pgDump = try #require(Self.pgDump, "pg_dump not found under /usr/lib/postgresql/*/bin")
+            let (status, dump) = try await runTool(
+                pgDump, ["--data-only", "--inserts", "--exclude-table=dev_outbox", "--dbname=\(url)"])
+            #expect(status == 0)
+            return dump
         }
-        return dump
     }
+
+    /// `pg_dump` of the newest PostgreSQL installed (the version of the test cluster's server).
+    static let pgDump: String? = {
+        let root = "/usr/lib/postgresql"
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        return versions.compactMap(Int.init).sorted().reversed().map { "\(root)/\($0)/bin/pg_dump" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
 }

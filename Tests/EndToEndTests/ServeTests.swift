@@ -1,3 +1,4 @@
+import DatabaseTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -6,8 +7,9 @@ import Testing
 struct ServeTests {
     @Test("healthz, readyz and metrics answer; environment variables configure the server")
     func operationsEndpoints() async throws {
-        let path = try temporaryDirectory().appendingPathComponent("o.sqlite").path
-        let server = try MandateProcess(["serve"], environment: ["MANDATE_PORT": "0", "MANDATE_DB": path])
+        let database = try ScratchDatabase(label: "serve")
+        defer { withExtendedLifetime(database) {} }
+        let server = try MandateProcess(["serve"], environment: ["MANDATE_PORT": "0", "MANDATE_DB": database.argument])
         let port = try #require(await server.listeningPort(timeout: 60), "the server did not start:\n\(server.log)")
         let health = try Wire.get(port: port, path: "/healthz")
         #expect(health.hasPrefix("HTTP/1.1 200"))

@@ -18,7 +18,7 @@ struct JobsCommandTests {
         let database: Database
 
         init() async throws {
-            scratch = try ScratchDatabase(label: "jobscommand")
+            scratch = try ScratchDatabase(label: "jobscommand", template: .mandateSchema)
             path = scratch.argument
             database = try scratch.open(connections: 1)
             _ = try await Schema.migrator(for: database.dialect).migrate(database)

@@ -12,7 +12,7 @@ extension EnforcementSQLPropertyTests {
         let database: Database
 
         init() throws {
-            scratch = try ScratchDatabase(label: "enforcement")
+            scratch = try ScratchDatabase(label: "enforcement", template: .mandateSchema)
             database = try scratch.open(connections: 1)
             _ = try Schema.migrator(for: database.dialect).migrateBlocking(database)
         }

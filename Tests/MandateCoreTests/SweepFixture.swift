@@ -45,7 +45,7 @@ final class SweepFixture: Sendable {
     }()
 
     init(start: Date) async throws {
-        scratch = try ScratchDatabase(label: "sweep")
+        scratch = try ScratchDatabase(label: "sweep", template: .mandateSchema)
         database = try scratch.open(connections: 2)
         _ = try await Schema.migrator(for: database.dialect).migrate(database)
         clock = ManualClock(start)

@@ -11,7 +11,7 @@ final class TemporaryDatabase: Sendable {
     let database: Database
 
     init() throws {
-        scratch = try ScratchDatabase(label: "core")
+        scratch = try ScratchDatabase(label: "core", template: .mandateSchema)
         database = try scratch.open(connections: 1)
         _ = try Schema.migrator(for: database.dialect).migrateBlocking(database)
     }

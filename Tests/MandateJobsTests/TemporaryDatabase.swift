@@ -11,7 +11,7 @@ final class TemporaryDatabase: Sendable {
     let database: Database
 
     init(readerCount: Int = 2) throws {
-        scratch = try ScratchDatabase(label: "jobs")
+        scratch = try ScratchDatabase(label: "jobs", template: .mandateSchema)
         database = try scratch.open(connections: readerCount)
         _ = try Schema.migrator(for: database.dialect).migrateBlocking(database)
     }

@@ -1,3 +1,4 @@
+import DatabaseTestSupport
 import Foundation
 import Glibc
 import Testing
@@ -17,17 +18,17 @@ struct DemoServer: Sendable {
 }
 
 extension MandateProcess {
-    /// Starts `mandate serve --demo` on a free port with a fresh database, calls `body`, and always
-    /// stops the server and deletes the database afterwards.
+    /// Starts `mandate serve --demo` on a free port with a fresh database (SQLite, or PostgreSQL
+    /// under `MANDATE_TEST_DATABASE`), calls `body`, and always stops the server and deletes the
+    /// database afterwards.
     static func withDemoServer<Result>(
         environment: [String: String] = [:], _ body: (DemoServer) async throws -> Result
     ) async throws -> Result {
-        let folder = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let database = folder.appendingPathComponent("browser.sqlite").path
+        let database = try ScratchDatabase(label: "browser")
+        defer { withExtendedLifetime(database) {} }
         let process = try MandateProcess(
             ["serve", "--demo"],
-            environment: ["MANDATE_PORT": "0", "MANDATE_DB": database].merging(environment) { _, new in new })
+            environment: ["MANDATE_PORT": "0", "MANDATE_DB": database.argument].merging(environment) { _, new in new })
         let result: Result
         do {
             result = try await body(DemoServer(process: process))

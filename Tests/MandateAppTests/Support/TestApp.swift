@@ -39,7 +39,7 @@ final class TestApp: Sendable {
     {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mandate-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        scratch = try ScratchDatabase(label: "app")
+        scratch = try ScratchDatabase(label: "app", template: .mandateSchema)
         var configuration = AppConfiguration()
         configuration.databasePath = scratch.argument
         configuration.databasePoolSize = 2
