@@ -32,8 +32,16 @@ struct TwoProcessTests {
                 try WorkerPool(
                     queue: queue,
                     handlers: JobHandlerRegistry([SMSDeliveryHandler(gateway: gateway, deliverer: deliverer)]),
+                    // A lease far longer than the test. Once, in a parallel run of hundreds of tests
+                    // on two cores (load 14–30), this test saw 313 deliveries for 300 jobs, the
+                    // duplicates sharing their webhook-id and nothing logged: most likely claimed
+                    // jobs waited longer than the default 60 s lease for a thread, and the other
+                    // pool took them back. At-least-once allows that; lease expiry has tests of its
+                    // own (CrashRecoveryTests). Here every delivery must be the only one.
                     configuration: .init(
-                        concurrency: 8, claimBatchSize: 8, pollInterval: .milliseconds(20), ownerID: "process-\(index)"),
+                        concurrency: 8, claimBatchSize: 8, pollInterval: .milliseconds(20),
+                        leaseDuration: .seconds(600),
+                        ownerID: "process-\(index)"),
                     logger: logger))
         }
         let runs = pools.map { pool in Task { try await pool.run() } }
