@@ -30,6 +30,11 @@ final class InFlightJobs: Sendable {
         }
     }
 
+    /// Every job running now.
+    var all: [ClaimedJob] {
+        jobs.withLock { Array($0.values) }
+    }
+
     /// Removes and returns every job still running (at the shutdown deadline).
     func takeAll() -> [ClaimedJob] {
         jobs.withLock { jobs in

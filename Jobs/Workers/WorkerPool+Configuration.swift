@@ -14,9 +14,11 @@ extension WorkerPool {
         /// process, retries coming due, expired leases. In-process enqueues wake it at once
         /// through the ``MandateCore/JobNotifier``.
         public var pollInterval: Duration
-        /// How long a claimed job stays leased. Must exceed the longest attempt (an HTTP delivery
-        /// takes at most 15 s) with margin: a job whose lease runs out while it still runs may be
-        /// claimed and run a second time.
+        /// How long a claimed job stays leased. While ``WorkerPool/run()`` runs, it renews the
+        /// leases of its running jobs every third of this, so a job may take longer while its
+        /// worker lives; the lease bounds how long the jobs of a worker that died (or stalled for
+        /// longer than a lease) wait before another worker takes them back and runs them again.
+        /// ``WorkerPool/processDueJobs()`` does not renew: there an attempt must end within it.
         public var leaseDuration: Duration
         /// On shutdown, how long running jobs may take to finish before they are released back
         /// to the queue (attempt not counted) and their tasks cancelled.

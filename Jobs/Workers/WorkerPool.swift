@@ -68,10 +68,13 @@ public final class WorkerPool: Service {
             queue: queue, handlers: handlers, logger: logger, metrics: metrics, retryDelay: configuration.errorBackoff)
         await withDiscardingTaskGroup { group in
             group.addTask { await batcher.run() }
+            let renewal = Task { await self.renewLeases() }
             await withDiscardingTaskGroup { deliveries in
                 await claimLoop(deliveries: &deliveries, batcher: batcher)
                 await drain(deliveries: &deliveries, batcher: batcher)
             }
+            renewal.cancel()
+            await renewal.value
             batcher.close()
         }
         logger.info("job workers stopped")
@@ -186,6 +189,34 @@ public final class WorkerPool: Service {
             batcher.submit(JobCompletion(job: job, resolution: .release))
         }
         deliveries.cancelAll()
+    }
+
+    /// Until cancelled, every third of the lease duration, extends the leases of the jobs running
+    /// (see ``Configuration/leaseDuration``). A lease found already taken back is reported once:
+    /// the job's result will be dropped, and the worker that took it runs it again.
+    private func renewLeases() async {
+        let interval = configuration.leaseDuration / 3
+        var reportedLost: Set<Int64> = []
+        while true {
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return
+            }
+            let running = inFlight.all
+            guard !running.isEmpty else { continue }
+            do {
+                let extended = Set(
+                    try await queue.extendLeases(running, leaseDuration: configuration.leaseDuration).map(\.id))
+                for job in running where !extended.contains(job.id) && reportedLost.insert(job.id).inserted {
+                    logger.warning(
+                        "the lease of a running job was lost to another worker (this one stalled longer than the lease?)",
+                        ["jobId": .int(Int(job.id)), "kind": .string(job.kind)])
+                }
+            } catch {
+                logger.warning("cannot renew the leases of running jobs; trying again", ["error": .string("\(error)")])
+            }
+        }
     }
 
     /// Counts and logs what a claim found on the way.

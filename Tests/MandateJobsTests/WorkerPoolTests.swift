@@ -93,4 +93,39 @@ struct WorkerPoolTests {
         try await running.value
         #expect(Set(handler.jobs.map(\.id)).count == 500 && handler.jobs.count == 500)
     }
+
+    @Test("a job running for four leases is renewed, not taken back: another pool never runs it, nothing is lost")
+    func leaseRenewal() async throws {
+        let handler = ScriptedHandler { _ in
+            try? await Task.sleep(for: .milliseconds(1600))
+            return .succeeded
+        }
+        let lease: Duration = .milliseconds(400)
+        let slow = try WorkerPool(
+            queue: queue, handlers: JobHandlerRegistry([handler]),
+            configuration: .init(
+                concurrency: 1, pollInterval: .milliseconds(20), leaseDuration: lease, ownerID: "slow"),
+            logger: capturingLogger(logs))
+        // The other pool claims (and reaps expired leases) every 20 ms: without renewal it would
+        // take the job back after 400 ms and run it a second time.
+        let other = ScriptedHandler()
+        let watcher = try WorkerPool(
+            queue: queue, handlers: JobHandlerRegistry([other]),
+            configuration: .init(
+                concurrency: 1, pollInterval: .milliseconds(20), leaseDuration: lease, ownerID: "watcher"),
+            logger: capturingLogger(logs))
+        let id = try #require(try await queue.enqueue(try noopJob()))
+        let runningSlow = Task { try await slow.run() }
+        #expect(await eventually { handler.jobs.count == 1 })
+        let runningWatcher = Task { try await watcher.run() }
+        #expect(await eventually { (try? await queue.stats().countsByState[.succeeded]) == 1 })
+        for pool in [slow, watcher] { await pool.shutdown() }
+        try await runningSlow.value
+        try await runningWatcher.value
+        #expect(handler.jobs.count == 1)
+        #expect(other.jobs.isEmpty)
+        let job = try #require(try await queue.show(id: id))
+        #expect(job.state == .succeeded && job.attempts == 1)
+        #expect(!logs.lines.contains { $0.contains("lease") && $0.contains("\"level\":\"warning\"") })
+    }
 }
