@@ -13,7 +13,8 @@ public import Storage
 /// skipping locked ones (`FOR UPDATE SKIP LOCKED`, see
 /// ``claim(owner:limit:leaseDuration:handlers:housekeeping:)``), completions fenced on the lease
 /// in their `WHERE`. Delivery is at least once: a worker that dies holding a job leaves it
-/// `running` until its lease expires, when the next claim (of any worker) takes it back.
+/// `running` until its lease expires, when the next claim (of any worker) takes it back. A live
+/// worker renews the leases of the jobs it runs (``extendLeases(_:leaseDuration:)``).
 ///
 /// All times come from the injected clock, so tests can move time.
 public final class JobQueue: Sendable {
