@@ -94,18 +94,7 @@ struct ScaleOutTests {
             "MANDATE_EMAIL_WEBHOOK_URL": sink.url(), "MANDATE_EMAIL_WEBHOOK_SECRET": DeliveryFixture.secretText,
             "MANDATE_JOB_LEASE_SECONDS": "2", "MANDATE_WORKERS": "4",
         ]
-        let created = try await runOffPool {
-            try WorkerProcessTests.runCommand(["tenant", "create", "--db", url, "--slug", "acme", "--name", "Acme"])
-        }
-        #expect(created == 0)
-        let owner = try await runOffPool {
-            try WorkerProcessTests.runCommand(
-                [
-                    "user", "create", "--db", url, "--tenant", "acme", "--email", "owner@acme.test", "--role", "owner",
-                    "--password-stdin",
-                ], input: "correct horse battery staple\n")
-        }
-        #expect(owner == 0)
+        try await WorkerProcessTests.createAcmeOwner(database: url)
 
         let servers = try (0..<2).map { _ in
             try WorkerProcess(

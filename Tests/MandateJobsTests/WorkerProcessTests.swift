@@ -75,19 +75,7 @@ struct WorkerProcessTests {
         let environment = [
             "MANDATE_EMAIL_WEBHOOK_URL": sink.url(), "MANDATE_EMAIL_WEBHOOK_SECRET": DeliveryFixture.secretText,
         ]
-        // An organization and its owner, made with the command line as an operator would.
-        let created = try await runOffPool {
-            try Self.runCommand(["tenant", "create", "--db", path, "--slug", "acme", "--name", "Acme"])
-        }
-        #expect(created == 0)
-        let owner = try await runOffPool {
-            try Self.runCommand(
-                [
-                    "user", "create", "--db", path, "--tenant", "acme", "--email", "owner@acme.test", "--role", "owner",
-                    "--password-stdin",
-                ], input: "correct horse battery staple\n")
-        }
-        #expect(owner == 0)
+        try await Self.createAcmeOwner(database: path)
         let server = try WorkerProcess(
             arguments: ["serve", "--port", "0", "--workers", "0"], databasePath: path, environment: environment)
         defer { server.kill(SIGTERM) }
@@ -124,6 +112,23 @@ struct WorkerProcessTests {
             #expect(
                 !log.contains("\"level\":\"error\""), "\(log.split(separator: "\n").filter { $0.contains("error") })")
         }
+    }
+
+    /// The organization `acme` and its owner `owner@acme.test` (password "correct horse battery
+    /// staple"), made with the command line as an operator would.
+    static func createAcmeOwner(database: String) async throws {
+        let created = try await runOffPool {
+            try runCommand(["tenant", "create", "--db", database, "--slug", "acme", "--name", "Acme"])
+        }
+        #expect(created == 0)
+        let owner = try await runOffPool {
+            try runCommand(
+                [
+                    "user", "create", "--db", database, "--tenant", "acme", "--email", "owner@acme.test", "--role",
+                    "owner", "--password-stdin",
+                ], input: "correct horse battery staple\n")
+        }
+        #expect(owner == 0)
     }
 
     static func runCommand(_ arguments: [String], input: String? = nil) throws -> Int32 {
