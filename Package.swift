@@ -66,13 +66,16 @@ let package = Package(
             name: "mandate-bench",
             dependencies: [
                 "Crypto", "MandateCore", "SQLite", "Storage", "Lifecycle", "HTMLTemplates", "MandateApp", "MandateWeb",
-                "HTTPServer",
+                "HTTPServer", "DatabaseTestSupport",
             ],
             path: "Benchmarks/mandate-bench", swiftSettings: swiftSettings),
 
         .executableTarget(
             name: "jobs-bench",
-            dependencies: ["MandateJobs", "MandateCore", "HTTPClient", "SQLite", "Storage", "Crypto", "Lifecycle"],
+            dependencies: [
+                "MandateJobs", "MandateCore", "HTTPClient", "SQLite", "Storage", "Crypto", "Lifecycle",
+                "DatabaseTestSupport",
+            ],
             path: "Benchmarks/jobs-bench", swiftSettings: swiftSettings),
 
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"], swiftSettings: swiftSettings),

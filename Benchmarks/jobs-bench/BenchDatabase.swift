@@ -1,3 +1,4 @@
+import DatabaseTestSupport
 import Foundation
 import MandateCore
 import SQLite
@@ -21,50 +22,30 @@ enum BenchEngine: CustomStringConvertible {
     static let postgresPoolSize = 8
 }
 
-/// A database migrated with the production schema of its engine, removed by ``remove()``: on
-/// SQLite a file in a fresh temporary directory, on PostgreSQL a scratch database dropped
-/// afterwards. Both have every table and trigger, so the two engines do the same work (an SMS job
-/// that finishes erases its text by trigger on both).
+/// A database migrated with the production schema of its engine (a ``ScratchDatabase``), removed
+/// by ``remove()``: on SQLite a file in a fresh temporary directory, on PostgreSQL a scratch
+/// database dropped afterwards. Both have every table and trigger, so the two engines do the same
+/// work (an SMS job that finishes erases its text by trigger on both).
 struct BenchDatabase {
     let engine: BenchEngine
     let database: Database
-    private let directory: String?
-    private let postgresName: String?
+    private let scratch: ScratchDatabase
 
     init(engine: BenchEngine = .sqlite) throws {
         self.engine = engine
         switch engine {
         case .sqlite:
-            let directory = NSTemporaryDirectory() + "jobs-bench-" + UUID().uuidString
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            self.directory = directory
-            postgresName = nil
-            database = try Database(path: directory + "/bench.sqlite", readerCount: 2)
-            _ = try Schema.migrator(for: .sqlite).migrateBlocking(database)
+            scratch = try ScratchDatabase(label: "jobsbench", postgresServer: nil)
+            database = try scratch.open(connections: 2)
         case .postgres(let serverURL):
-            let name = "jobs_bench_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-            try Self.onServer(serverURL, "CREATE DATABASE \(name)")
-            directory = nil
-            postgresName = name
-            database = try Database(
-                postgresURL: DatabaseLocation.postgresURL(serverURL, database: name),
-                poolSize: BenchEngine.postgresPoolSize)
-            _ = try Schema.migrator(for: .postgres).migrateBlocking(database)
+            scratch = try ScratchDatabase(label: "jobsbench", postgresServer: serverURL)
+            database = try scratch.open(connections: BenchEngine.postgresPoolSize)
         }
+        _ = try Schema.migrator(for: database.dialect).migrateBlocking(database)
     }
 
     func remove() {
         database.close()
-        if let directory { try? FileManager.default.removeItem(atPath: directory) }
-        if case .postgres(let serverURL) = engine, let postgresName {
-            try? Self.onServer(serverURL, "DROP DATABASE IF EXISTS \(postgresName) WITH (FORCE)")
-        }
-    }
-
-    /// Runs one statement outside a transaction on the database `serverURL` names.
-    private static func onServer(_ serverURL: String, _ sql: String) throws {
-        let server = try Database(postgresURL: serverURL, poolSize: 1)
-        defer { server.close() }
-        try server.writeWithoutTransactionBlocking { try $0.execute(sql) }
+        scratch.remove()
     }
 }

@@ -1,14 +1,15 @@
+import DatabaseTestSupport
 import Foundation
 import Glibc
 
 /// A release `mandate serve` child process on a fresh database: an SQLite file in a temporary
-/// folder, or a scratch database on a PostgreSQL server (``PostgresScratch``).
+/// folder, or a scratch database on a PostgreSQL server (a ``ScratchDatabase``).
 final class ServerUnderTest {
     let process: Process
     let port: Int
     let directory: URL
     private let output: Pipe
-    private let postgres: PostgresScratch?
+    private let postgres: ScratchDatabase?
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -24,12 +25,13 @@ final class ServerUnderTest {
     init(extraArguments: [String] = [], environment: [String: String] = [:], postgresServer: String? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mandate-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        postgres = try postgresServer.map { try PostgresScratch(serverURL: $0, label: "mandate_bench") }
+        postgres = try postgresServer.map { try ScratchDatabase(label: "mandatebench", postgresServer: $0) }
         process = Process()
         process.executableURL = Self.binary
         process.arguments =
             [
-                "serve", "--port", "0", "--db", postgres?.url ?? directory.appendingPathComponent("bench.sqlite").path,
+                "serve", "--port", "0", "--db",
+                postgres?.argument ?? directory.appendingPathComponent("bench.sqlite").path,
                 "--log-level", "info",
             ]
             + extraArguments
@@ -72,7 +74,7 @@ final class ServerUnderTest {
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: directory)
-        postgres?.drop()
+        postgres?.remove()
     }
 }
 

@@ -31,9 +31,7 @@ public final class ScratchTemplate: Sendable {
         try built.withLock { names in
             if let name = names[serverURL] { return name }
             let name = "mandate_template_\(label)_\(getpid())_\(UInt32.random(in: 0...UInt32.max))"
-            let server = try PostgresConnection(serverURL)
-            defer { server.close() }
-            try server.execute("CREATE DATABASE \(name) STRATEGY FILE_COPY")
+            try ScratchDatabase.create(name, from: nil, serverURL: serverURL)
             ScratchTemplates.created(name, serverURL: serverURL)
             // Built under a connection that is closed again: PostgreSQL copies a template only
             // while nobody is connected to it.
