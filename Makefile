@@ -40,6 +40,10 @@ DATABASE_TARGETS := StorageTests|MandateCoreTests|MandateJobsTests|MandateAppTes
 # `--db postgres://…`).
 DATABASE_SERIAL_SUITES := WorkerProcessTests|ScaleOutTests|SchedulerTests|WorkerPoolTests|SignInTimingTests
 
+# A crash in a test run prints the crashed thread's frames last (no registers, no image list), so
+# the tail of the CI log names the code that crashed.
+test-run: export SWIFT_BACKTRACE = enable=yes,threads=crashed,registers=none,images=none
+
 # The test runs of `make test`, inside with-pg-cluster.sh, which sets MANDATE_TEST_POSTGRES_URL and
 # stops the cluster afterwards, also when a test fails. The REQUIRE variables turn a missing browser
 # or database into failures, so CI cannot pass by skipping.

@@ -66,7 +66,7 @@ let package = Package(
             name: "mandate-bench",
             dependencies: [
                 "Crypto", "MandateCore", "SQLite", "Storage", "Lifecycle", "HTMLTemplates", "MandateApp", "MandateWeb",
-                "HTTPServer", "DatabaseTestSupport",
+                "HTTPServer", "DatabaseTestSupport", "ChildProcess",
             ],
             path: "Benchmarks/mandate-bench", swiftSettings: swiftSettings),
 
@@ -74,13 +74,17 @@ let package = Package(
             name: "jobs-bench",
             dependencies: [
                 "MandateJobs", "MandateCore", "HTTPClient", "SQLite", "Storage", "Crypto", "Lifecycle",
-                "DatabaseTestSupport",
+                "DatabaseTestSupport", "ChildProcess",
             ],
             path: "Benchmarks/jobs-bench", swiftSettings: swiftSettings),
 
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"], swiftSettings: swiftSettings),
-        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "ChildProcess"], swiftSettings: swiftSettings),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: swiftSettings),
+        // Child processes for tests and benchmarks: posix_spawn, not Foundation's Process (see ChildProcess.swift).
+        .target(
+            name: "ChildProcess", dependencies: ["CLinux"], path: "Tests/ChildProcess", swiftSettings: swiftSettings),
+        .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"], swiftSettings: swiftSettings),
         // Throw-away databases for tests and benchmarks, on SQLite or on PostgreSQL (MANDATE_TEST_DATABASE).
         .target(
             name: "DatabaseTestSupport", dependencies: ["Storage", "Postgres", "MandateCore"],
@@ -89,11 +93,11 @@ let package = Package(
         .testTarget(
             name: "StorageTests", dependencies: ["Storage", "SQLite", "Postgres", "DatabaseTestSupport"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto", "ChildProcess"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Lifecycle"], swiftSettings: swiftSettings),
         .testTarget(name: "HTMLTemplatesTests", dependencies: ["HTMLTemplates"], swiftSettings: swiftSettings),
-        .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: swiftSettings),
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode", "ChildProcess"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MandateCoreTests",
             dependencies: [
@@ -104,19 +108,19 @@ let package = Package(
             name: "MandateJobsTests",
             dependencies: [
                 "DatabaseTestSupport", "MandateJobs", "MandateCore", "HTTPClient", "SQLite", "Storage", "Crypto",
-                "Lifecycle",
+                "Lifecycle", "ChildProcess",
             ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "MandateAppTests",
             dependencies: [
                 "DatabaseTestSupport", "MandateApp", "MandateCore", "MandateJobs", "MandateWeb", "HTTPServer", "SQLite",
-                "Storage", "Lifecycle",
+                "Storage", "Lifecycle", "ChildProcess",
             ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["Lifecycle", "HTTPClient", "Crypto", "DatabaseTestSupport", "Storage"],
+            dependencies: ["Lifecycle", "HTTPClient", "Crypto", "DatabaseTestSupport", "Storage", "ChildProcess"],
             swiftSettings: swiftSettings),
     ]
 )

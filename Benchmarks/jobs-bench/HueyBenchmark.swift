@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 
 /// Python's huey (`SqliteHuey`) on the same machine, in the same run, for comparison.
@@ -92,17 +93,9 @@ enum HueyBenchmark {
     /// commits at disk speed); nil when `.venv/bin/python` or huey is missing.
     static func run(tasks: Int, python: String) throws -> HueyResult? {
         guard FileManager.default.isExecutableFile(atPath: python) else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script, String(tasks)]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-            let object = try JSONSerialization.jsonObject(with: data) as? [String: Double],
+        let result = try ChildProcess.runBlocking(python, ["-c", script, String(tasks)])
+        guard result.status == .exited(0),
+            let object = try JSONSerialization.jsonObject(with: Data(result.output)) as? [String: Double],
             let sequentialDefault = object["sequentialDefault"], let sequentialNormal = object["sequentialNormal"],
             let consumerNormal = object["consumerNormal"]
         else { return nil }

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import Glibc
 
@@ -12,23 +13,17 @@ enum HTTPBenchmark {
         let server = try ServerUnderTest()
         defer { server.stop() }
         var targets = [("mandate", "http://127.0.0.1:\(server.port)/healthz")]
-        var peer: Process?
+        var peer: ChildProcess?
         if let binary = option("--peer-binary", in: arguments) {
             let port = option("--peer-port", in: arguments) ?? "8090"
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = [port]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            peer = process
+            peer = try ChildProcess(binary, [port])
             try waitForPort(Int(port) ?? 8090)
             targets.append(("peer", "http://127.0.0.1:\(port)/healthz"))
         }
         defer {
             if let peer {
-                kill(peer.processIdentifier, SIGTERM)
-                peer.waitUntilExit()
+                peer.signal(SIGTERM)
+                peer.waitBlocking()
             }
         }
         for (connections, threads) in [(64, 2), (1, 1)] {

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 
 /// Sign-in to SMS code in the dev outbox on an idle server (demo mode): the code travels through
@@ -68,21 +69,13 @@ enum SMSLatencyBenchmark {
     }
 
     static func createUser(email: String, database: String) throws {
-        let process = Process()
-        process.executableURL = ServerUnderTest.binary
-        process.arguments = [
-            "user", "create", "--db", database, "--tenant", "hooli", "--email", email, "--password-stdin",
-        ]
-        let input = Pipe()
-        process.standardInput = input
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        input.fileHandleForWriting.write(Data((password + "\n").utf8))
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ServerUnderTest.Failure(description: "user create \(email) exited \(process.terminationStatus)")
+        let result = try ChildProcess.runBlocking(
+            ServerUnderTest.binary.path,
+            ["user", "create", "--db", database, "--tenant", "hooli", "--email", email, "--password-stdin"],
+            input: Array((password + "\n").utf8))
+        guard result.status == .exited(0) else {
+            throw ServerUnderTest.Failure(
+                description: "user create \(email) exited with \(result.status): \(result.errorText)")
         }
     }
 

@@ -1,3 +1,4 @@
+import ChildProcess
 import DatabaseTestSupport
 import Foundation
 import Glibc
@@ -5,10 +6,9 @@ import Glibc
 /// A release `mandate serve` child process on a fresh database: an SQLite file in a temporary
 /// folder, or a scratch database on a PostgreSQL server (a ``ScratchDatabase``).
 final class ServerUnderTest {
-    let process: Process
+    let process: ChildProcess
     let port: Int
     let directory: URL
-    private let output: Pipe
     private let postgres: ScratchDatabase?
 
     struct Failure: Error, CustomStringConvertible {
@@ -26,42 +26,35 @@ final class ServerUnderTest {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mandate-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         postgres = try postgresServer.map { try ScratchDatabase(label: "mandatebench", postgresServer: $0) }
-        process = Process()
-        process.executableURL = Self.binary
-        process.arguments =
+        process = try ChildProcess(
+            Self.binary.path,
             [
                 "serve", "--port", "0", "--db",
                 postgres?.argument ?? directory.appendingPathComponent("bench.sqlite").path,
                 "--log-level", "info",
-            ]
-            + extraArguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        output = Pipe()
-        process.standardError = output
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        var collected = ""
+            ] + extraArguments,
+            environment: environment, error: .collect)
         let deadline = Date().addingTimeInterval(60)
         var found: Int?
         while found == nil, Date() < deadline, process.isRunning {
-            let data = output.fileHandleForReading.availableData
-            collected += String(decoding: data, as: UTF8.self)
+            let collected = process.errorText
             if let range = collected.range(of: "\"msg\":\"listening\"") {
                 let line = collected[range.lowerBound...].prefix { $0 != "\n" }
                 if let portRange = line.range(of: "\"port\":") {
                     found = Int(line[portRange.upperBound...].prefix { $0.isNumber })
                 }
             }
+            if found == nil { usleep(10_000) }
         }
-        guard let found else { throw Failure(description: "the server did not start:\n\(collected)") }
+        guard let found else { throw Failure(description: "the server did not start:\n\(process.errorText)") }
         port = found
-        // Keep draining stderr so the server never blocks on a full pipe.
-        output.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
+        // The log keeps being read, so the server never blocks on a full pipe, but not kept.
+        process.discardFurtherOutput()
     }
 
     /// Resident memory of the server in bytes (VmRSS).
     var residentBytes: Int {
-        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
+        guard let status = try? String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8)
         else { return 0 }
         for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
             let kilobytes = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
@@ -71,8 +64,8 @@ final class ServerUnderTest {
     }
 
     func stop() {
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
+        process.signal(SIGTERM)
+        process.waitBlocking()
         try? FileManager.default.removeItem(at: directory)
         postgres?.remove()
     }

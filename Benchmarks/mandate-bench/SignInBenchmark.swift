@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 
 /// Sign-in at the production scrypt parameters (N=2^17, r=8, p=1): throughput and latency, the
@@ -93,16 +94,12 @@ enum SignInBenchmark {
         print("four clients:      \(busy.summary)")
 
         // 100 clients hammer sign-in while another client measures /healthz.
-        let hammer = Process()
-        hammer.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
-        hammer.arguments = ["-t1", "-c100", "-d\(seconds + 4)s", "--timeout", "30s", "-s", script, url]
-        hammer.standardOutput = FileHandle.nullDevice
-        hammer.standardError = FileHandle.nullDevice
-        try hammer.run()
+        let hammer = try ChildProcess(
+            "/usr/bin/wrk", ["-t1", "-c100", "-d\(seconds + 4)s", "--timeout", "30s", "-s", script, url])
         try await Task.sleep(for: .seconds(2))
         let health = try WrkResult.run(
             url: "http://127.0.0.1:\(server.port)/healthz", threads: 1, connections: 4, seconds: seconds)
-        hammer.waitUntilExit()
+        await hammer.wait()
         print("/healthz while 100 clients sign in: \(health.summary)")
         return Figures(
             single: single, totalMilliseconds: figures.total, hashMilliseconds: figures.hash,

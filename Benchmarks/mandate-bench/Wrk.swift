@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 
 /// Runs Debian's `wrk` and reads its summary.
@@ -10,20 +11,11 @@ struct WrkResult {
     static func run(
         url: String, threads: Int, connections: Int, seconds: Int, script: String? = nil, timeoutSeconds: Int = 2
     ) throws -> WrkResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
         var arguments = [
             "-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", "--timeout", "\(timeoutSeconds)s",
         ]
         if let script { arguments += ["-s", script] }
-        process.arguments = arguments + [url]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        let text = try ChildProcess.runBlocking("/usr/bin/wrk", arguments + [url], error: .sameAsOutput).outputText
         guard let requests = number(after: "Requests/sec:", in: text) else {
             throw ServerUnderTest.Failure(description: "wrk failed:\n\(text)")
         }

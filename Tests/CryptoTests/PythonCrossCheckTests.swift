@@ -1,3 +1,4 @@
+import ChildProcess
 import Crypto
 import Foundation
 import Testing
@@ -42,22 +43,13 @@ struct PythonCrossCheckTests {
         """
 
     /// Runs the script with `requests` and returns its output lines.
-    static func runPython(_ requests: [String]) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Python.executable))
-        process.arguments = ["-c", script]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data((requests.joined(separator: "\n") + "\n").utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "python3 failed with status \(process.terminationStatus)")
+    static func runPython(_ requests: [String]) async throws -> [String] {
+        let result = try await ChildProcess.run(
+            try #require(Python.executable), ["-c", script],
+            input: Array((requests.joined(separator: "\n") + "\n").utf8))
+        try #require(result.status == .exited(0), "python3 failed with \(result.status): \(result.errorText)")
         // Keep empty lines: the encoding of zero bytes is an empty answer.
-        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        var lines = result.outputText.split(separator: "\n", omittingEmptySubsequences: false)
         if lines.last?.isEmpty == true { lines.removeLast() }
         return lines.map(String.init)
     }
@@ -101,8 +93,7 @@ struct PythonCrossCheckTests {
                         .hexEncodedString()
                 ))
         }
-        let lines = requests
-        let answers = try await offPool { try Self.runPython(lines) }
+        let answers = try await Self.runPython(requests)
         try #require(answers.count == expectations.count)
         for (answer, expectation) in zip(answers, expectations) {
             #expect(answer == expectation.ours, "\(expectation.label)")

@@ -1,3 +1,4 @@
+import ChildProcess
 import DatabaseTestSupport
 import Foundation
 import Glibc
@@ -84,23 +85,23 @@ struct MFAJourneyTests {
     func dumpWithoutDevOutbox(_ database: ScratchDatabase) async throws -> String {
         switch database.location {
         case .sqlite(let path):
-            let (status, tables) = try await runTool(
+            let tables = try await ChildProcess.run(
                 "/usr/bin/sqlite3", [path, "SELECT name FROM sqlite_master WHERE type = 'table'"])
-            #expect(status == 0)
+            #expect(tables.status == .exited(0), "\(tables.errorText)")
             var dump = ""
-            for table in tables.split(separator: "\n")
+            for table in tables.outputText.split(separator: "\n")
             where !table.hasPrefix("dev_outbox") && !table.hasPrefix("sqlite_") {
-                dump += try await runTool(
+                dump += try await ChildProcess.run(
                     "/usr/bin/sqlite3", [path, ".mode insert \(table)", "SELECT * FROM \"\(table)\""]
-                ).1
+                ).outputText
             }
             return dump
         case .postgres(let url):
             let pgDump = try #require(Self.pgDump, "pg_dump not found under /usr/lib/postgresql/*/bin")
-            let (status, dump) = try await runTool(
+            let dump = try await ChildProcess.run(
                 pgDump, ["--data-only", "--inserts", "--exclude-table=dev_outbox", "--dbname=\(url)"])
-            #expect(status == 0)
-            return dump
+            #expect(dump.status == .exited(0), "\(dump.errorText)")
+            return dump.outputText
         }
     }
 

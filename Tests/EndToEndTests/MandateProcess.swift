@@ -1,6 +1,6 @@
+import ChildProcess
 import Foundation
 import Glibc
-import Synchronization
 
 /// The real `mandate` binary, started as a child process.
 final class MandateProcess: Sendable {
@@ -15,37 +15,22 @@ final class MandateProcess: Sendable {
         return url.appendingPathComponent("mandate")
     }()
 
-    /// `@unchecked Sendable` box: Process is used from one test at a time, behind the lock.
-    private struct Box: @unchecked Sendable { let process: Process }
-    private let box: Box
-    private let output = LogBuffer()
+    private let process: ChildProcess
 
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = pipe
-        box = Box(process: process)
-        let output = self.output
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if !data.isEmpty { output.append(String(decoding: data, as: UTF8.self)) }
-        }
-        try process.run()
+        process = try ChildProcess(
+            Self.binary.path, arguments, environment: environment, output: .collect, error: .sameAsOutput)
     }
 
-    var log: String { output.text }
-    var pid: Int32 { box.process.processIdentifier }
+    var log: String { process.outputText }
+    var pid: Int32 { process.pid }
 
     /// Waits until the log contains `text`; false after `timeout` seconds.
     func waitFor(_ text: String, timeout: Double = 20) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if log.contains(text) { return true }
-            if !box.process.isRunning { return log.contains(text) }
+            if !process.isRunning { return log.contains(text) }
             try? await Task.sleep(for: .milliseconds(20))
         }
         return false
@@ -62,25 +47,20 @@ final class MandateProcess: Sendable {
         return nil
     }
 
-    func signal(_ number: Int32) { kill(pid, number) }
+    func signal(_ number: Int32) { process.signal(number) }
 
     /// Waits for exit and returns the status; kills the process after `timeout` seconds.
     func waitForExit(timeout: Double = 20) async -> Int32 {
-        let deadline = Date().addingTimeInterval(timeout)
-        while box.process.isRunning, Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        if box.process.isRunning {
-            kill(pid, SIGKILL)
-            box.process.waitUntilExit()
-            return -1
-        }
-        return box.process.terminationStatus
+        if let status = await process.wait(timeout: .seconds(timeout)) { return status.code }
+        process.signal(SIGKILL)
+        await process.wait()
+        return -1
     }
 
     /// Runs `mandate` to completion.
     static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (Int32, String) {
         let process = try MandateProcess(arguments, environment: environment)
         let status = await process.waitForExit()
-        try? await Task.sleep(for: .milliseconds(50))  // let the pipe drain
         return (status, process.log)
     }
 }
@@ -90,11 +70,4 @@ func temporaryDirectory() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("mandate-e2e-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
-}
-
-/// Output collected from a child process.
-final class LogBuffer: Sendable {
-    private let storage = Mutex<String>("")
-    func append(_ text: String) { storage.withLock { $0 += text } }
-    var text: String { storage.withLock { $0 } }
 }

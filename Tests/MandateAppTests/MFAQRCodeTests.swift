@@ -1,6 +1,6 @@
+import ChildProcess
 import Foundation
 import HTTPServer
-import Lifecycle
 import MandateCore
 import Testing
 
@@ -43,24 +43,14 @@ struct MFAQRCodeTests {
         let svgFile = directory.appendingPathComponent("code.svg").path
         let pngFile = directory.appendingPathComponent("code.png").path
         try svg.write(toFile: svgFile, atomically: true, encoding: .utf8)
-        return try await runOffPool {
-            _ = try run(tools[0], ["--background-color", "white", svgFile, "--output", pngFile])
-            return try run(
-                tools[1], ["--quiet", "--raw", "--nodbus", "-Sdisable", "-Sqrcode.enable", "-Sbinary", pngFile])
-        }
+        _ = try await run(tools[0], ["--background-color", "white", svgFile, "--output", pngFile])
+        return try await run(
+            tools[1], ["--quiet", "--raw", "--nodbus", "-Sdisable", "-Sqrcode.enable", "-Sbinary", pngFile])
     }
 
-    private static func run(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestFailure("\(tool) exited \(process.terminationStatus)") }
-        return String(decoding: data, as: UTF8.self)
+    private static func run(_ tool: String, _ arguments: [String]) async throws -> String {
+        let result = try await ChildProcess.run(tool, arguments)
+        guard result.status == .exited(0) else { throw TestFailure("\(tool) exited with \(result.status)") }
+        return result.outputText
     }
 }

@@ -1,5 +1,5 @@
+import ChildProcess
 import Foundation
-import Lifecycle
 import Testing
 
 /// Checks webhook signatures with an independent implementation: the `standardwebhooks` package
@@ -75,29 +75,20 @@ enum PythonVerifier {
         }
     }
 
-    /// Spawns Python and waits for it on a thread of its own: blocking the cooperative pool (two
-    /// threads here) for a Python start-up would stall every other test running in parallel.
+    /// Runs Python off the cooperative pool: blocking it (two threads here) for a Python start-up
+    /// would stall every other test running in parallel.
     private static func run(_ arguments: [String], input: String) async throws -> String {
-        try await runOffPool { try runBlocking(arguments, input: input) }
+        try output(of: try await ChildProcess.run(python, arguments, input: Array(input.utf8)))
     }
 
     private static func runBlocking(_ arguments: [String], input: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = arguments
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw SinkFailure("python exited with status \(process.terminationStatus)")
+        try output(of: try ChildProcess.runBlocking(python, arguments, input: Array(input.utf8)))
+    }
+
+    private static func output(of result: CompletedProcess) throws -> String {
+        guard result.status == .exited(0) else {
+            throw SinkFailure("python exited with \(result.status): \(result.errorText)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return result.outputText
     }
 }

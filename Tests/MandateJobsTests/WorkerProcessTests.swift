@@ -1,13 +1,12 @@
+import ChildProcess
 import DatabaseTestSupport
 import Foundation
 import FoundationNetworking
 import Glibc
-import Lifecycle
 import MandateCore
 import MandateJobs
 import SQLite
 import Storage
-import Synchronization
 import Testing
 
 /// The real `mandate worker` binary: killed with `kill -9` mid-delivery, and running next to a
@@ -117,33 +116,20 @@ struct WorkerProcessTests {
     /// The organization `acme` and its owner `owner@acme.test` (password "correct horse battery
     /// staple"), made with the command line as an operator would.
     static func createAcmeOwner(database: String) async throws {
-        let created = try await runOffPool {
-            try runCommand(["tenant", "create", "--db", database, "--slug", "acme", "--name", "Acme"])
-        }
+        let created = try await runCommand(["tenant", "create", "--db", database, "--slug", "acme", "--name", "Acme"])
         #expect(created == 0)
-        let owner = try await runOffPool {
-            try runCommand(
-                [
-                    "user", "create", "--db", database, "--tenant", "acme", "--email", "owner@acme.test", "--role",
-                    "owner", "--password-stdin",
-                ], input: "correct horse battery staple\n")
-        }
+        let owner = try await runCommand(
+            [
+                "user", "create", "--db", database, "--tenant", "acme", "--email", "owner@acme.test", "--role", "owner",
+                "--password-stdin",
+            ], input: "correct horse battery staple\n")
         #expect(owner == 0)
     }
 
-    static func runCommand(_ arguments: [String], input: String? = nil) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments + ["--resources", repositoryRoot.path]
-        let stdin = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        process.waitUntilExit()
-        return process.terminationStatus
+    static func runCommand(_ arguments: [String], input: String? = nil) async throws -> Int32 {
+        let result = try await ChildProcess.run(
+            binary, arguments + ["--resources", repositoryRoot.path], input: Array((input ?? "").utf8), error: .null)
+        return result.status.code
     }
 
     static func login(port: Int) async throws -> String {
@@ -217,31 +203,18 @@ struct WorkerProcessTests {
 
 /// A `mandate worker` child process with its output collected.
 final class WorkerProcess: Sendable {
-    private struct Box: @unchecked Sendable { let process: Process }  // used from one test at a time
-    private let box: Box
-    private let output = Mutex("")
+    private let process: ChildProcess
 
     init(arguments: [String] = ["worker"], databasePath: String, environment: [String: String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: WorkerProcessTests.binary)
-        process.arguments =
+        process = try ChildProcess(
+            WorkerProcessTests.binary,
             arguments + [
                 "--db", databasePath, "--resources", WorkerProcessTests.repositoryRoot.path, "--log-level", "info",
-            ]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = pipe
-        box = Box(process: process)
-        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard !data.isEmpty else { return }
-            self?.output.withLock { $0 += String(decoding: data, as: UTF8.self) }
-        }
-        try process.run()
+            ],
+            environment: environment, output: .collect, error: .sameAsOutput)
     }
 
-    var log: String { output.withLock { $0 } }
+    var log: String { process.outputText }
 
     /// The port of a `serve` process, from its "listening" log line.
     var listeningPort: Int? {
@@ -262,7 +235,6 @@ final class WorkerProcess: Sendable {
     }
 
     func kill(_ signal: Int32) {
-        guard box.process.isRunning else { return }
-        Glibc.kill(box.process.processIdentifier, signal)
+        process.signal(signal)
     }
 }

@@ -1,4 +1,4 @@
-import Dispatch
+import ChildProcess
 import Foundation
 import Testing
 
@@ -40,73 +40,17 @@ enum DecoderTools {
         let pngFile = directory.appendingPathComponent("code.png")
         try Data(code.svg(title: "QR <code> & \"friends\" 'n' stuff").utf8).write(to: svgFile)
 
-        let render = try await runProcess(
-            rsvgConvert, ["--background-color", "white", svgFile.path, "--output", pngFile.path], in: directory)
-        try #require(render.status == 0, "rsvg-convert failed (\(render.status)): \(render.standardError)")
+        let render = try await ChildProcess.run(
+            rsvgConvert, ["--background-color", "white", svgFile.path, "--output", pngFile.path])
+        try #require(render.status == .exited(0), "rsvg-convert failed (\(render.status)): \(render.errorText)")
 
-        let scan = try await runProcess(
-            zbarimg, ["--quiet", "--raw", "--nodbus", "-Sdisable", "-Sqrcode.enable", "-Sbinary", pngFile.path],
-            in: directory)
+        let scan = try await ChildProcess.run(
+            zbarimg, ["--quiet", "--raw", "--nodbus", "-Sdisable", "-Sqrcode.enable", "-Sbinary", pngFile.path])
         try #require(
-            scan.status == 0,
-            "zbarimg found no QR code (status \(scan.status), version \(code.version)): \(scan.standardError)")
-        return scan.standardOutput
+            scan.status == .exited(0),
+            "zbarimg found no QR code (\(scan.status), version \(code.version)): \(scan.errorText)")
+        return scan.output
     }
-}
-
-/// What a finished subprocess left behind.
-struct ProcessOutput: Sendable {
-    /// The exit status.
-    var status: Int32
-    /// Everything written to standard output.
-    var standardOutput: [UInt8]
-    /// Everything written to standard error, as text.
-    var standardError: String
-}
-
-private let processLaunchLock = NSLock()
-
-/// Runs `executable` to completion on a Dispatch thread, so that no thread of Swift concurrency's cooperative pool
-/// ever blocks on it. Output goes to files in `directory`, which no pipe buffer can fill up.
-func runProcess(_ executable: String, _ arguments: [String], in directory: URL) async throws -> ProcessOutput {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Result { try runProcessBlocking(executable, arguments, in: directory) })
-        }
-    }
-}
-
-private func runProcessBlocking(_ executable: String, _ arguments: [String], in directory: URL) throws
-    -> ProcessOutput
-{
-    let name = UUID().uuidString
-    let outputFile = directory.appendingPathComponent("\(name).out")
-    let errorFile = directory.appendingPathComponent("\(name).err")
-    guard FileManager.default.createFile(atPath: outputFile.path, contents: nil),
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-    else { throw CocoaError(.fileWriteUnknown) }
-    let output = try FileHandle(forWritingTo: outputFile)
-    let error = try FileHandle(forWritingTo: errorFile)
-    defer {
-        try? output.close()
-        try? error.close()
-    }
-
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = output
-    process.standardError = error
-    // Foundation's Process.run() on Linux is not safe to call from many threads at once (seen here as a
-    // crash in its argument copying while the parallel suite spawned decoders): launches take turns.
-    try processLaunchLock.withLock { try process.run() }
-    process.waitUntilExit()
-
-    return ProcessOutput(
-        status: process.terminationStatus,
-        standardOutput: Array(try Data(contentsOf: outputFile)),
-        standardError: String(decoding: try Data(contentsOf: errorFile), as: UTF8.self))
 }
 
 /// Test payloads.

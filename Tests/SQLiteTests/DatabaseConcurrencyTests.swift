@@ -1,3 +1,4 @@
+import ChildProcess
 import Dispatch
 import Foundation
 import SQLite
@@ -118,18 +119,7 @@ struct DatabaseConcurrencyTests {
             }
             let scriptPath = directory + "/writer.sql"
             try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try #require(executableOnPath("sqlite3")))
-            process.arguments = [path]
-            process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: scriptPath))
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            let exited = AsyncStream<Int32>.makeStream()
-            process.terminationHandler = { process in
-                exited.continuation.yield(process.terminationStatus)
-                exited.continuation.finish()
-            }
+            let sqlite3 = try #require(executableOnPath("sqlite3"))
             // This process writes from before the sqlite3 process starts until after it exits, so
             // the two compete for the write lock during the whole run.
             let stop = Flag()
@@ -143,15 +133,11 @@ struct DatabaseConcurrencyTests {
                 }
                 return written
             }
-            try process.run()
-            var status: Int32 = -1
-            for await value in exited.stream {
-                status = value
-            }
+            let process = try ChildProcess(sqlite3, [path], input: .file(scriptPath), error: .collect)
+            let status = await process.wait()
             stop.set()
             let swiftWrites = try await swiftWriter.value
-            let errorOutput = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            #expect(status == 0, "sqlite3 failed: \(errorOutput)")
+            #expect(status == .exited(0), "sqlite3 failed: \(process.errorText)")
             let counts = try await database.read { connection in
                 try connection.query("SELECT source, count(*) FROM events GROUP BY source ORDER BY source")
                     .map { try "\($0.decode(0, as: String.self))=\($0.decode(1, as: Int.self))" }

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import Glibc
 import HTTPClient
@@ -6,8 +7,8 @@ import Synchronization
 /// A `chromedriver` child process and the HTTP client that speaks W3C WebDriver to it.
 ///
 /// One driver serves every session of a suite (see ``ChromeDriverTrait``): starting chromedriver
-/// costs a little, and each session starts its own Chromium anyway. Foundation's `Process` puts the
-/// child in a process group of its own (pgid = pid), and Chromium inherits that group, so ``stop()``
+/// costs a little, and each session starts its own Chromium anyway. The child gets a process group
+/// of its own (pgid = pid, see ``ChildProcess``), and Chromium inherits that group, so ``stop()``
 /// can signal the whole group: chromedriver alone does not stop Chromium on SIGTERM.
 final class ChromeDriver: Sendable {
     /// The driver of the running suite, set by ``ChromeDriverTrait``.
@@ -20,14 +21,12 @@ final class ChromeDriver: Sendable {
     /// in the temporary folder after every session, so it gets a folder that ``stop()`` removes.
     let temporaryFolder: URL
 
-    /// `@unchecked Sendable` box: `Process` is only read (pid, isRunning) after `run()`.
-    private struct Box: @unchecked Sendable { let process: Process }
-    private let box: Box
+    private let process: ChildProcess
     private let client: HTTPClient
     private let openSessions = Mutex<Set<String>>([])
 
-    private init(box: Box, port: Int, logFile: URL, temporaryFolder: URL, client: HTTPClient) {
-        self.box = box
+    private init(process: ChildProcess, port: Int, logFile: URL, temporaryFolder: URL, client: HTTPClient) {
+        self.process = process
         self.port = port
         self.logFile = logFile
         self.temporaryFolder = temporaryFolder
@@ -36,7 +35,7 @@ final class ChromeDriver: Sendable {
 
     deinit {
         // Last resort when a suite never reached `stop()`: nothing may outlive the test run.
-        if box.process.isRunning { kill(-box.process.processIdentifier, SIGKILL) }
+        if process.isRunning { process.signalGroup(SIGKILL) }
         client.shutdown()
         try? FileManager.default.removeItem(at: temporaryFolder)
     }
@@ -47,24 +46,16 @@ final class ChromeDriver: Sendable {
         let logFile = Browser.artifactsDirectory.appendingPathComponent("logs/chromedriver-\(name).log")
         try FileManager.default.createDirectory(
             at: logFile.deletingLastPathComponent(), withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let output = try FileHandle(forWritingTo: logFile)
-        defer { try? output.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Browser.chromedriverPath)
-        process.arguments = ["--port=0"]
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
         let temporaryFolder = try temporaryDirectory()
-        process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": temporaryFolder.path]) { $1 }
-        try process.run()
+        let process = try ChildProcess(
+            Browser.chromedriverPath, ["--port=0"], environment: ["TMPDIR": temporaryFolder.path],
+            output: .file(logFile.path), error: .sameAsOutput)
         let client = HTTPClient(
             configuration: .init(
                 connectTimeout: .seconds(5), totalTimeout: .seconds(90), maximumConcurrentRequests: 8,
                 maximumResponseBodySize: 64 << 20, userAgent: "Mandate browser tests"))
         guard let port = await announcedPort(in: logFile, of: process) else {
-            kill(-process.processIdentifier, SIGKILL)
+            process.signalGroup(SIGKILL)
             client.shutdown()
             try? FileManager.default.removeItem(at: temporaryFolder)
             throw WebDriverError(
@@ -72,7 +63,7 @@ final class ChromeDriver: Sendable {
                 message: "chromedriver did not announce its port; its log:\n\(Self.read(logFile))")
         }
         let driver = ChromeDriver(
-            box: Box(process: process), port: port, logFile: logFile, temporaryFolder: temporaryFolder, client: client)
+            process: process, port: port, logFile: logFile, temporaryFolder: temporaryFolder, client: client)
         try await driver.waitUntilReady()
         return driver
     }
@@ -125,23 +116,19 @@ final class ChromeDriver: Sendable {
 
     /// Quits every open session, asks chromedriver to exit, then kills whatever is left of its
     /// process group.
-    ///
-    /// Signals other than SIGKILL do not work here: the child inherits the signal mask of the
-    /// spawning thread, and Dispatch's worker threads block SIGTERM, SIGINT and SIGHUP, so
-    /// chromedriver and Chromium would never see them.
     func stop() async {
         for id in openSessions.withLock({ Array($0) }) { await deleteSession(id) }
         _ = try? await command("GET", "/shutdown")
         let deadline = ContinuousClock.now + .seconds(3)
-        while box.process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        kill(-box.process.processIdentifier, SIGKILL)  // ESRCH when the group is already gone, the usual case
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        process.signalGroup(SIGKILL)  // ESRCH when the group is already gone, the usual case
         client.shutdown()
         try? FileManager.default.removeItem(at: temporaryFolder)
     }
 
     private func waitUntilReady() async throws {
         let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline, box.process.isRunning {
+        while ContinuousClock.now < deadline, process.isRunning {
             if let status = try? await command("GET", "/status"), status["ready"]?.boolValue == true { return }
             try? await Task.sleep(for: .milliseconds(50))
         }
@@ -151,7 +138,7 @@ final class ChromeDriver: Sendable {
     }
 
     /// The port from chromedriver's "ChromeDriver was started successfully on port 41023." line.
-    private static func announcedPort(in logFile: URL, of process: Process) async -> Int? {
+    private static func announcedPort(in logFile: URL, of process: ChildProcess) async -> Int? {
         let marker = "started successfully on port "
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {

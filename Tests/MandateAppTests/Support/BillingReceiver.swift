@@ -77,8 +77,7 @@ enum PythonWebhookCheck {
             "secret": secret, "headers": request.headerMap, "body": Data(request.body).base64EncodedString(),
         ]
         let data = try JSONSerialization.data(withJSONObject: input)
-        // Spawning and waiting blocks: off the cooperative pool, which parallel tests need.
-        let output = try await runOffPool { try PythonSigner.runBlocking(["-c", script], input: data) }
-        return output.trimmingCharacters(in: .whitespacesAndNewlines)
+        return try await PythonSigner.run(["-c", script], input: Array(data)).trimmingCharacters(
+            in: .whitespacesAndNewlines)
     }
 }

@@ -1,5 +1,5 @@
+import ChildProcess
 import Foundation
-import Lifecycle
 
 /// Signs webhooks with an independent implementation: the `standardwebhooks` package from PyPI in
 /// the virtualenv at `<repository root>/.venv` (the Makefile creates it). Tests that need it are
@@ -28,32 +28,24 @@ enum PythonSigner {
             "-c", script, secret, id, String(Int64(timestamp.timeIntervalSince1970)),
             Data(body).base64EncodedString(),
         ]
-        // Spawning and waiting blocks: off the cooperative pool, which parallel tests need.
-        let output = try await runOffPool { try runBlocking(arguments) }
-        return output.trimmingCharacters(in: .whitespacesAndNewlines)
+        return try await run(arguments).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Runs Python with `arguments`, feeding `input` on standard input; returns standard output.
-    /// Blocks: call it off the cooperative pool.
-    static func runBlocking(_ arguments: [String], input: Data? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = arguments
-        let stdin = Pipe()
-        let stdout = Pipe()
-        if input != nil { process.standardInput = stdin }
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        if let input {
-            stdin.fileHandleForWriting.write(input)
-            try stdin.fileHandleForWriting.close()
+    /// Off the cooperative pool, which parallel tests need.
+    static func run(_ arguments: [String], input: [UInt8]? = nil) async throws -> String {
+        try output(of: try await ChildProcess.run(python, arguments, input: input))
+    }
+
+    /// ``run(_:input:)`` on the calling thread.
+    static func runBlocking(_ arguments: [String], input: [UInt8]? = nil) throws -> String {
+        try output(of: try ChildProcess.runBlocking(python, arguments, input: input))
+    }
+
+    private static func output(of result: CompletedProcess) throws -> String {
+        guard result.status == .exited(0) else {
+            throw TestFailure("python exited with \(result.status): \(result.errorText)")
         }
-        let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestFailure("python exited with status \(process.terminationStatus)")
-        }
-        return String(decoding: data, as: UTF8.self)
+        return result.outputText
     }
 }

@@ -1,3 +1,4 @@
+import ChildProcess
 import Crypto
 import Foundation
 import HTTPServer
@@ -97,20 +98,11 @@ enum PythonTOTP {
         let arguments = [
             "-c", "import pyotp, sys; print(pyotp.TOTP(sys.argv[1]).at(int(sys.argv[2])))", secret, String(unixTime),
         ]
-        let output = try await runOffPool {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: python)
-            process.arguments = arguments
-            let stdout = Pipe()
-            process.standardOutput = stdout
-            try process.run()
-            let data = stdout.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                throw TestFailure("pyotp failed (status \(process.terminationStatus)): is it installed in .venv?")
-            }
-            return String(decoding: data, as: UTF8.self)
+        let result = try await ChildProcess.run(python, arguments)
+        guard result.status == .exited(0) else {
+            throw TestFailure("pyotp failed (\(result.status)): is it installed in .venv? \(result.errorText)")
         }
+        let output = result.outputText
         return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
