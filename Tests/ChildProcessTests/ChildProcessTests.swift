@@ -47,16 +47,19 @@ struct ChildProcessTests {
     func fileOutputAndSignals() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString).log").path
         defer { unlink(path) }
+        // The shell waits for a grandchild in its group. Neither ends on its own within any time a
+        // starved parallel run may take to come back to this test (once, in CI, over 30 s).
         let child = try ChildProcess(
-            "/bin/sh", ["-c", "echo started; sleep 30 & wait"], output: .file(path), error: .sameAsOutput)
-        let deadline = Date().addingTimeInterval(10)
+            "/bin/sh", ["-c", "echo started; sleep 3600 & wait"], output: .file(path), error: .sameAsOutput)
+        defer { child.signalGroup(SIGKILL) }
+        let deadline = Date().addingTimeInterval(60)
         while (try? String(contentsOfFile: path, encoding: .utf8)) != "started\n", Date() < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "started\n")
         #expect(child.isRunning)
         child.signalGroup(SIGKILL)
         #expect(await child.wait() == .signalled(SIGKILL))
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == "started\n")
         child.signal(SIGKILL)  // already reaped: nothing is sent
     }
 
