@@ -1,7 +1,7 @@
 import Foundation
 
 // jobs-bench: the job queue's benchmarks. `swift run -c release jobs-bench [noop|webhooks|latency|all]
-// [--runs N] [--db postgres://…]`. Each benchmark runs N times (default 5) and reports every run and
+// [--runs N] [--db postgres://…] [--no-huey]`. Each benchmark runs N times (default 5) and reports every run and
 // the median, because the machine (2 cores) is shared. With `--db postgres://user@host:port/db` (or
 // MANDATE_BENCH_POSTGRES) every benchmark also runs on PostgreSQL, in a scratch database created on
 // that server and dropped afterwards (the engines take turns run by run), and a table puts both
@@ -16,15 +16,52 @@ func format(_ value: Double) -> String {
     String(format: "%.0f", value)
 }
 
-let arguments = Array(CommandLine.arguments.dropFirst())
-let runs = arguments.firstIndex(of: "--runs").flatMap { Int(arguments[$0 + 1]) } ?? 5
-let postgresURL =
-    arguments.firstIndex(of: "--db").map { arguments[$0 + 1] }
-    ?? ProcessInfo.processInfo.environment["MANDATE_BENCH_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
-let selected =
-    arguments.enumerated().first { index, argument in
-        !argument.hasPrefix("--") && Int(argument) == nil && (index == 0 || arguments[index - 1] != "--db")
-    }?.element ?? "all"
+let usage = "USAGE: jobs-bench [noop|webhooks|latency|all] [--runs N] [--db postgres://…] [--no-huey]"
+
+/// What the command line asked for.
+struct Options {
+    var runs = 5
+    var postgresURL = ProcessInfo.processInfo.environment["MANDATE_BENCH_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+    var selected = "all"
+    var huey = true
+
+    /// Parses `arguments`; prints the usage and exits on `--help` (0) or a mistake (64, EX_USAGE).
+    init(_ arguments: [String]) {
+        var remaining = arguments[...]
+        while let argument = remaining.popFirst() {
+            switch argument {
+            case "--help", "-h":
+                print(usage)
+                exit(0)
+            case "--runs":
+                guard let count = remaining.popFirst().flatMap({ Int($0) }), count > 0 else {
+                    Self.fail("--runs needs a positive number")
+                }
+                runs = count
+            case "--db":
+                guard let url = remaining.popFirst(), url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")
+                else { Self.fail("--db needs a postgres:// URL") }
+                postgresURL = url
+            case "--no-huey":
+                huey = false
+            case "noop", "webhooks", "latency", "all":
+                selected = argument
+            default:
+                Self.fail("unknown argument \(argument)")
+            }
+        }
+    }
+
+    private static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("jobs-bench: \(message)\n\(usage)\n".utf8))
+        exit(64)
+    }
+}
+
+let options = Options(Array(CommandLine.arguments.dropFirst()))
+let runs = options.runs
+let postgresURL = options.postgresURL
+let selected = options.selected
 let python = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent(".venv/bin/python").path
 let engines: [BenchEngine] = [.sqlite] + (postgresURL.map { [.postgres(serverURL: $0)] } ?? [])
@@ -65,7 +102,7 @@ if selected == "noop" || selected == "all" {
         comparison.append(("no-op jobs, \(shape)", medians))
     }
     var huey: [HueyResult] = []
-    for _ in 0..<(arguments.contains("--no-huey") ? 0 : runs) {
+    for _ in 0..<(options.huey ? runs : 0) {
         guard let result = try HueyBenchmark.run(tasks: 10_000, python: python) else {
             print("   huey: skipped (\(python) with huey not found; .venv/bin/pip install huey)")
             break
