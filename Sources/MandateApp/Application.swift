@@ -53,7 +53,8 @@ public final class Application: Sendable {
         } catch {
             database.close()
             throw CommandLineError(
-                .cannotCreate, "cannot migrate the database at \(configuration.databaseLocation): \(error)",
+                .cannotCreate,
+                "cannot migrate the database at \(configuration.databaseLocation): \(StorageError.operatorMessage(error))",
                 hint: "Is it a Mandate database written by this or an older version?")
         }
         let metrics = MetricsRegistry()
@@ -84,12 +85,12 @@ public final class Application: Sendable {
             switch location {
             case .sqlite:
                 throw CommandLineError(
-                    .cannotCreate, "\(error)",
+                    .cannotCreate, StorageError.operatorMessage(error),
                     hint:
                         "Check that the folder exists and is writable, or choose another file with --db or MANDATE_DB.")
             case .postgres:
                 throw CommandLineError(
-                    .cannotCreate, "\(error)",
+                    .cannotCreate, StorageError.operatorMessage(error),
                     hint: "Check the URL given with --db or MANDATE_DB, and that the server accepts connections.")
             }
         }

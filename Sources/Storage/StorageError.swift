@@ -1,3 +1,6 @@
+import Postgres
+import SQLite
+
 /// A failure of this module itself (as opposed to the engines' own errors, ``SQLite/SQLiteError``
 /// and ``Postgres/PostgresError``, which pass through unchanged).
 public struct StorageError: Error, CustomStringConvertible, Sendable {
@@ -14,5 +17,27 @@ public struct StorageError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         guard let underlying else { return message }
         return "\(message): \(underlying)"
+    }
+}
+
+extension StorageError {
+    /// `error` in an operator's words, for the command line: the engines' own message (with the
+    /// SQLSTATE, which is what one searches for) instead of the Swift type around it, so
+    /// `PostgresError(connectionFailed): cannot connect…` reads `cannot connect…`.
+    public static func operatorMessage(_ error: any Error) -> String {
+        switch error {
+        case let error as PostgresError:
+            var text = error.message
+            if let detail = error.detail { text += " (\(detail))" }
+            if let sqlState = error.sqlState { text += " [SQLSTATE \(sqlState.rawValue)]" }
+            return text
+        case let error as SQLiteError:
+            return error.message
+        case let error as StorageError:
+            guard let underlying = error.underlying else { return error.message }
+            return "\(error.message): \(operatorMessage(underlying))"
+        default:
+            return "\(error)"
+        }
     }
 }

@@ -107,7 +107,7 @@ public enum MandateCommand {
             }
             return .success
         } catch {
-            throw CommandLineError(.cannotCreate, "migration failed: \(error)")
+            throw CommandLineError(.cannotCreate, "migration failed: \(StorageError.operatorMessage(error))")
         }
     }
 
