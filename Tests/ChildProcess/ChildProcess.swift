@@ -8,8 +8,8 @@ import Synchronization
 ///
 /// Why not `Process`: on Linux its `run()` lists `/proc/self/fd` to close inherited descriptors
 /// and copies each entry's whole 256-byte `d_name`, reading past the end of the directory buffer
-/// (AddressSanitizer: heap-buffer-overflow in `findMaximumOpenFromProcSelfFD`). With the
-/// thousand-odd descriptors of the parallel test run, that read sometimes crossed into an
+/// (AddressSanitizer: heap-buffer-overflow in `findMaximumOpenFromProcSelfFD`). With the two
+/// thousand descriptors of the parallel test run, that read sometimes crossed into an
 /// unmapped page and crashed the whole test process. Here the child closes them itself
 /// (`posix_spawn_file_actions_addclosefrom_np`), and nothing else is shared with `Process`.
 ///
@@ -78,11 +78,6 @@ public final class ChildProcess: Sendable {
             return .success(())
         }
         try result.get()
-    }
-
-    /// Writes `text` as UTF-8 to the child's standard input.
-    public func write(_ text: String) throws(ChildProcessError) {
-        try write(Array(text.utf8))
     }
 
     /// Closes the child's standard input, so that it reads end-of-file.
@@ -197,7 +192,7 @@ public enum ChildInput: Sendable {
     case null
     /// A file, read from its start.
     case file(String)
-    /// A pipe: the parent writes with ``ChildProcess/write(_:)-([UInt8])`` and ends it with
+    /// A pipe: the parent writes with ``ChildProcess/write(_:)`` and ends it with
     /// ``ChildProcess/closeInput()``.
     case pipe
 }
