@@ -59,8 +59,8 @@ test-postgres: deps test-deps
 	scripts/with-pg-cluster.sh $(PG_DIR) sh -c 'MANDATE_REQUIRE_POSTGRES=1 MANDATE_TEST_DATABASE="$$MANDATE_TEST_POSTGRES_URL" swift test $(SWIFT_FLAGS) --skip-build --parallel --filter "$(DATABASE_TARGETS)|$(DATABASE_SERIAL_SUITES)"'
 
 ## test-asan: `make test` with everything built under AddressSanitizer, in .build-asan (not part of CI:
-## the build and the slower tests take about a quarter of an hour more). Leak checking is off: the
-## Swift runtime keeps its metadata for the life of the process.
+## about 6 min to build and 8.5 min to run). Leak checking is off: the Swift runtime keeps its
+## metadata for the life of the process.
 test-asan:
 	ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 $(MAKE) --no-print-directory test \
 		SWIFT_FLAGS="--sanitize=address --scratch-path .build-asan"
