@@ -35,6 +35,11 @@ final class InFlightJobs: Sendable {
         jobs.withLock { Array($0.values) }
     }
 
+    /// Whether `job` (this claim of it) is still running.
+    func contains(_ job: ClaimedJob) -> Bool {
+        jobs.withLock { $0[Key(id: job.id, attempt: job.attempt)] != nil }
+    }
+
     /// Removes and returns every job still running (at the shutdown deadline).
     func takeAll() -> [ClaimedJob] {
         jobs.withLock { jobs in

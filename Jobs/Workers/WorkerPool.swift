@@ -208,7 +208,10 @@ public final class WorkerPool: Service {
             do {
                 let extended = Set(
                     try await queue.extendLeases(running, leaseDuration: configuration.leaseDuration).map(\.id))
-                for job in running where !extended.contains(job.id) && reportedLost.insert(job.id).inserted {
+                // A job that finished meanwhile may already be completed (no longer `running`):
+                // only one still running here has really lost its lease.
+                for job in running
+                where !extended.contains(job.id) && inFlight.contains(job) && reportedLost.insert(job.id).inserted {
                     logger.warning(
                         "the lease of a running job was lost to another worker (this one stalled longer than the lease?)",
                         ["jobId": .int(Int(job.id)), "kind": .string(job.kind)])

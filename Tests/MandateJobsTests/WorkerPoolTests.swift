@@ -2,6 +2,7 @@ import Foundation
 import Lifecycle
 import MandateCore
 import MandateJobs
+import Storage
 import Synchronization
 import Testing
 
@@ -127,5 +128,34 @@ struct WorkerPoolTests {
         let job = try #require(try await queue.show(id: id))
         #expect(job.state == .succeeded && job.attempts == 1)
         #expect(!logs.lines.contains { $0.contains("lease") && $0.contains("\"level\":\"warning\"") })
+    }
+
+    @Test("a lease another worker took back while the job ran is logged once, and the late result is dropped")
+    func lostLeaseIsReported() async throws {
+        let handler = ScriptedHandler { _ in
+            try? await Task.sleep(for: .milliseconds(1200))
+            return .succeeded
+        }
+        let pool = try WorkerPool(
+            queue: queue, handlers: JobHandlerRegistry([handler]),
+            configuration: .init(
+                concurrency: 1, pollInterval: .milliseconds(20), leaseDuration: .milliseconds(300), ownerID: "slow"),
+            logger: capturingLogger(logs))
+        let id = try #require(try await queue.enqueue(try noopJob()))
+        let running = Task { try await pool.run() }
+        #expect(await eventually { handler.jobs.count == 1 })
+        // What a reclaim by another worker leaves behind: a new owner and the next attempt.
+        try await temp.database.write { connection in
+            try connection.run("UPDATE jobs SET lease_owner = 'thief', attempts = attempts + 1 WHERE id = ?", id)
+        }
+        // Shutting down waits for the job, which runs on for about ten renewal rounds (every
+        // 100 ms) after the theft.
+        await pool.shutdown()
+        try await running.value
+        let lost = logs.lines.filter { $0.contains("the lease of a running job was lost") }
+        #expect(lost.count == 1, "\(lost)")
+        #expect(logs.lines.contains { $0.contains("a job result was dropped: its lease was lost") })
+        let job = try #require(try await queue.show(id: id))
+        #expect(job.state == .running && job.attempts == 2)
     }
 }
