@@ -83,7 +83,8 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: swiftSettings),
         // Child processes for tests and benchmarks: posix_spawn, not Foundation's Process (see ChildProcess.swift).
         .target(
-            name: "ChildProcess", dependencies: ["CLinux"], path: "Tests/ChildProcess", swiftSettings: swiftSettings),
+            name: "ChildProcess", dependencies: ["CLinux", "Lifecycle"], path: "Tests/ChildProcess",
+            swiftSettings: swiftSettings),
         .testTarget(name: "ChildProcessTests", dependencies: ["ChildProcess"], swiftSettings: swiftSettings),
         // Throw-away databases for tests and benchmarks, on SQLite or on PostgreSQL (MANDATE_TEST_DATABASE).
         .target(

@@ -1,4 +1,5 @@
 import Foundation
+import Lifecycle
 
 /// What a child that ran to completion left behind.
 public struct CompletedProcess: Sendable {
@@ -38,16 +39,8 @@ extension ChildProcess {
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], input: [UInt8]? = nil,
         error: ChildOutput = .collect
     ) async throws(ChildProcessError) -> CompletedProcess {
-        let result: Result<CompletedProcess, ChildProcessError> = await withCheckedContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(
-                    returning: Result { () throws(ChildProcessError) in
-                        try runBlocking(executable, arguments, environment: environment, input: input, error: error)
-                    })
-            }
-            thread.name = "child-process"
-            thread.start()
+        try await runOffPool { () throws(ChildProcessError) in
+            try runBlocking(executable, arguments, environment: environment, input: input, error: error)
         }
-        return try result.get()
     }
 }
